@@ -1,0 +1,1 @@
+"""Creators, videos, the feed and commissions (built by the feed and commission issues)."""

@@ -1,0 +1,50 @@
+"""Kernel models: users and markets. The ledger and domain events join them here."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from .money import CURRENCY_CHOICES, currency
+
+
+class Market(models.Model):
+    """A country the marketplace trades in. Every money rule that varies by market is here."""
+
+    code = models.CharField(max_length=2, primary_key=True, help_text="ISO 3166 country code")
+    name = models.CharField(max_length=64)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    return_window_days = models.PositiveSmallIntegerField(default=30)
+    referral_fee_bp = models.PositiveIntegerField(
+        default=600, help_text="Platform referral fee on sellers, in basis points (600 = 6 %)"
+    )
+    checkout_enabled = models.BooleanField(
+        default=True, help_text="Off where in-app checkout is not allowed"
+    )
+    seller_settlement_days = models.PositiveSmallIntegerField(default=7)
+    creator_payout_minimum = models.PositiveIntegerField(
+        default=1000, help_text="Minor units of the market's currency"
+    )
+    seller_payout_minimum = models.PositiveIntegerField(default=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(referral_fee_bp__lte=10_000), name="market_fee_at_most_100pct"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.currency})"
+
+    @property
+    def currency_exponent(self) -> int:
+        return currency(self.currency).exponent
+
+
+class User(AbstractUser):
+    """A person: shopper, and optionally creator and/or seller (see their profiles)."""
+
+    market = models.ForeignKey(
+        Market, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
