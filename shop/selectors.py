@@ -38,9 +38,7 @@ def product_list(
     sort: str = DEFAULT_SORT,
 ) -> QuerySet[Product]:
     """Active products a shopper in ``market_code`` may see, filtered and sorted."""
-    qs = Product.objects.visible_in(market_code)
-    for term in search_terms(search):
-        qs = qs.filter(search_document__contains=term)
+    qs = Product.objects.visible_in(market_code).filter(product_search_filter(search))
     if category:
         qs = qs.filter(category__slug=category)
     return (
