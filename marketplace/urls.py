@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("shop.api.urls")),
+    path("api/", include("creators.api.urls")),
+    path("", include("creators.urls")),
     path("", include("shop.urls")),
 ]
 

@@ -1,0 +1,1 @@
+"""Engagement folding and feed pool tasks."""

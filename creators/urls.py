@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("creators.feed.urls")),
+    path("", include("creators.profile_urls")),
+]
