@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("shop.api.urls")),
     path("api/", include("creators.api.urls")),
+    path("cart/", include("shop.cart.urls")),
     path("", include("creators.urls")),
     path("", include("shop.urls")),
 ]

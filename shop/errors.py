@@ -17,3 +17,28 @@ class InvalidCommissionRate(DomainError):
 class ImportFileInvalid(DomainError):
     code = "import_file_invalid"
     default_message = "The file could not be imported."
+
+
+class InsufficientStock(DomainError):
+    code = "insufficient_stock"
+    status = 409
+    default_message = "Not enough stock."
+
+    def __init__(self, *, variant_id: int, available: int, message: str | None = None):
+        super().__init__(
+            message or (f"Only {available} left." if available > 0 else "This option is sold out."),
+            variant_id=variant_id,
+            available=available,
+        )
+
+
+class NotAvailableInMarket(DomainError):
+    code = "not_available_in_market"
+    status = 409
+    default_message = "This product is not available in your market."
+
+
+class CartLineNotFound(DomainError):
+    code = "cart_line_not_found"
+    status = 404
+    default_message = "That item is not in your cart."

@@ -147,3 +147,72 @@ def product_search_filter(query: str) -> Q:
     for term in search_terms(query):
         q &= Q(search_document__contains=term)
     return q
+
+
+@dataclass
+class CartRow:
+    line: object
+    variant: Variant
+    product: Product
+    price: object  # pricing.LinePrice
+
+    @property
+    def max_quantity(self) -> int:
+        return max(min(self.variant.stock, 99), self.line.quantity)
+
+
+@dataclass
+class CartView:
+    cart: object
+    rows: list[CartRow]
+    currency: str
+
+    @property
+    def subtotal(self) -> int:
+        return sum(r.price.total for r in self.rows)
+
+    @property
+    def savings(self) -> int:
+        return sum(r.price.saving for r in self.rows)
+
+    @property
+    def item_count(self) -> int:
+        return sum(r.line.quantity for r in self.rows)
+
+    def by_seller(self) -> list[tuple[object, list[CartRow]]]:
+        groups: dict[int, tuple[object, list[CartRow]]] = {}
+        for row in self.rows:
+            groups.setdefault(row.product.seller_id, (row.product.seller, []))[1].append(row)
+        return list(groups.values())
+
+
+def cart_view(*, cart) -> CartView:
+    """Every line with its product, seller, image and current price, in 3 queries."""
+    from .models import CartLine
+    from .pricing import line_price
+
+    now = timezone.now()
+    lines = list(
+        CartLine.objects.filter(cart=cart)
+        .select_related("variant__product__seller", "variant__product__market")
+        .prefetch_related(
+            Prefetch(
+                "variant__product__images",
+                queryset=ProductImage.objects.order_by("position", "id"),
+                to_attr="image_list",
+            ),
+            Prefetch(
+                "variant__deals",
+                queryset=Deal.objects.live(now).order_by("price_minor"),
+                to_attr="live_deals",
+            ),
+        )
+        .order_by("created_at", "id")
+    )
+    rows = []
+    for line in lines:
+        variant = line.variant
+        deal = variant.live_deals[0] if variant.live_deals else None
+        price = line_price(variant=variant, quantity=line.quantity, deal=deal)
+        rows.append(CartRow(line=line, variant=variant, product=variant.product, price=price))
+    return CartView(cart=cart, rows=rows, currency=cart.market.currency)

@@ -1,0 +1,15 @@
+from .services.cart import cart_get, cart_line_count
+
+
+def cart(request):
+    """The cart badge's count, computed only when a template asks for it."""
+
+    def count():
+        market = getattr(request, "market", None)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if market is None or session is None:
+            return 0
+        return cart_line_count(cart=cart_get(user=user, session=session, market=market))
+
+    return {"cart_count": count}
