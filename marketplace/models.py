@@ -48,3 +48,49 @@ class User(AbstractUser):
     market = models.ForeignKey(
         Market, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+
+class OutboxEvent(models.Model):
+    """A domain event, written in the same transaction as the change it describes.
+
+    Celery delivers it after commit; if the broker is down, the periodic dispatcher
+    delivers it once the broker is back. Nothing is lost and nothing is applied twice
+    (see ``EventDelivery``).
+    """
+
+    name = models.CharField(max_length=64, db_index=True)  # e.g. "order.paid"
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(dispatched_at__isnull=True),
+                name="outbox_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk}"
+
+
+class EventDelivery(models.Model):
+    """Proof that one subscriber applied one event: written in the subscriber's own
+    transaction, so a redelivered event is recognised and skipped."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.CharField(max_length=120)
+    delivered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "subscriber"], name="deliver_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.subscriber}"

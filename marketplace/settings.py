@@ -203,10 +203,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks; django-celery-beat's DatabaseScheduler syncs these into its tables,
 # where staff can pause or retime them from the admin.
 CELERY_BEAT_SCHEDULE: dict = {
-    "shop-refresh-popularity": {
-        "task": "shop.tasks.refresh_popularity",
-        "schedule": timedelta(minutes=15),
-    },
+    "outbox-sweep": {"task": "marketplace.tasks.outbox_sweep", "schedule": timedelta(seconds=30)},
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
