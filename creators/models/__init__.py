@@ -1,10 +1,15 @@
 from .attribution import ProductTap, TapSource
+from .feed import EngagementBatch, FeedMode, FeedProfile, ProcessedEvent
 from .profiles import Creator, Follow
 from .videos import Video, VideoLike, VideoProduct, VideoStatus
 
 __all__ = [
     "Creator",
+    "EngagementBatch",
+    "FeedMode",
+    "FeedProfile",
     "Follow",
+    "ProcessedEvent",
     "ProductTap",
     "TapSource",
     "Video",
