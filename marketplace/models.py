@@ -24,6 +24,8 @@ class Market(models.Model):
         default=1000, help_text="Minor units of the market's currency"
     )
     seller_payout_minimum = models.PositiveIntegerField(default=100)
+    shipping_standard_minor = models.PositiveIntegerField(default=0)
+    shipping_express_minor = models.PositiveIntegerField(default=0)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -204,6 +204,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # where staff can pause or retime them from the admin.
 CELERY_BEAT_SCHEDULE: dict = {
     "outbox-sweep": {"task": "marketplace.tasks.outbox_sweep", "schedule": timedelta(seconds=30)},
+    "stock-holds-expire": {"task": "shop.tasks.holds_expire", "schedule": timedelta(minutes=1)},
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -211,8 +212,15 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Marketplace <no-reply@marketplace.test>"
 )
 
+# Payments: the gateway class, and the secret webhooks are signed with.
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="shop.payments.sandbox.SandboxGateway")
+PAYMENT_WEBHOOK_SECRET = env.str("PAYMENT_WEBHOOK_SECRET", default="") or SECRET_KEY
+PAYMENT_SANDBOX_WEBHOOKS = env.bool("PAYMENT_SANDBOX_WEBHOOKS", default=True)
+
 # Money rules (PRODUCT.md); per-market values live on the Market rows.
 MARKET_DEFAULT = env.str("MARKET_DEFAULT", default="US")
+CHECKOUT_HOLD_MINUTES = env.int("CHECKOUT_HOLD_MINUTES", default=15)
+IDEMPOTENCY_KEY_TTL_HOURS = 48  # kept at least 24 h, as promised to API clients
 COMMISSION_RATE_MIN_BP = 100
 COMMISSION_RATE_MAX_BP = 8000
 

@@ -6,4 +6,9 @@ class ShopConfig(AppConfig):
     verbose_name = "Shop"
 
     def ready(self) -> None:
+        from marketplace.events import subscribe
+
         from . import signals  # noqa: F401
+
+        subscribe("payment.captured", "shop.handlers.order_pay_on_capture")
+        subscribe("order.paid", "shop.handlers.order_emails_on_paid")

@@ -1,9 +1,35 @@
 from .cart import Cart, CartLine
 from .catalog import Category, Product, ProductImage, ProductStatus, Variant
 from .deals import Deal
+from .orders import (
+    Checkout,
+    IdempotencyKey,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+    Payment,
+    PaymentStatus,
+    Refund,
+    SentEmail,
+    ShippingOption,
+    StockHold,
+)
 from .sellers import Seller
 
 __all__ = [
+    "Checkout",
+    "IdempotencyKey",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "OrderStatusChange",
+    "Payment",
+    "PaymentStatus",
+    "Refund",
+    "SentEmail",
+    "ShippingOption",
+    "StockHold",
     "Cart",
     "CartLine",
     "Category",
