@@ -274,3 +274,29 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.order_id}"
+
+
+class SavedAddress(models.Model):
+    """Shipping addresses a shopper used before, offered again at checkout."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
+    )
+    full_name = models.CharField(max_length=120)
+    line1 = models.CharField(max_length=200)
+    city = models.CharField(max_length=100)
+    postal_code = models.CharField(max_length=20)
+    country = models.CharField(max_length=2)
+    last_used_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_used_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "full_name", "line1", "city", "postal_code", "country"],
+                name="saved_address_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}, {self.line1}, {self.city}"
