@@ -3,13 +3,17 @@ renders already fetched: a listing costs the same number of queries for 1 or 100
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .errors import ProductNotFound
-from .models import Category, Deal, Product, ProductImage, Variant
+from .models import Category, Deal, Product, ProductImage, ProductStatus, Seller, Variant
 
 SORTS = {
     "popular": ("-sold_count", "-id"),
@@ -46,6 +50,81 @@ def product_list(
         .prefetch_related(_first_image_prefetch())
         .order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
     )
+
+
+@dataclass
+class ProductPage:
+    products: list[Product]
+    next_cursor: str  # empty on the last page
+
+
+def product_page(
+    *,
+    market_code: str,
+    search: str = "",
+    category: str = "",
+    sort: str = DEFAULT_SORT,
+    cursor: str = "",
+    size: int = 24,
+) -> ProductPage:
+    """One page of ``product_list``, keyset-paginated: a deep page costs what the first does.
+
+    The cursor carries the sort and the last row's sort key; a cursor that does not parse,
+    or was made for another sort, starts again from the first page.
+    """
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    qs = product_list(market_code=market_code, search=search, category=category, sort=sort)
+    after = _cursor_decode(cursor, sort)
+    if after is not None:
+        qs = qs.filter(_keyset_after(SORTS[sort], after))
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return ProductPage(products=rows, next_cursor=_cursor_encode(rows[-1], sort) if more else "")
+
+
+def _keyset_after(order: tuple[str, ...], values: list) -> Q:
+    """Rows strictly after ``values`` in ``order``: (a > x) or (a = x and b > y) ..."""
+    q = Q()
+    for i, key in enumerate(order):
+        term = Q(**{f"{key.lstrip('-')}__{'lt' if key.startswith('-') else 'gt'}": values[i]})
+        for prev_key, prev_value in zip(order[:i], values[:i], strict=True):
+            term &= Q(**{prev_key.lstrip("-"): prev_value})
+        q |= term
+    return q
+
+
+def _cursor_encode(product: Product, sort: str) -> str:
+    values = [getattr(product, key.lstrip("-")) for key in SORTS[sort]]
+    raw = json.dumps([sort, *[v.isoformat() if hasattr(v, "isoformat") else v for v in values]])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _cursor_decode(cursor: str, sort: str) -> list | None:
+    if not cursor:
+        return None
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        order = SORTS[sort]
+        if not isinstance(raw, list) or raw[0] != sort or len(raw) != len(order) + 1:
+            return None
+        fields = [Product._meta.get_field(key.lstrip("-")) for key in order]
+        values = [field.to_python(value) for field, value in zip(fields, raw[1:], strict=True)]
+    except (ValueError, TypeError, IndexError, ValidationError, binascii.Error):
+        return None
+    return None if any(v is None for v in values) else values
+
+
+LOW_STOCK_THRESHOLD = 5
+
+
+def stock_state(stock: int) -> tuple[str, str]:
+    """How a stock level reads to a shopper, everywhere it is shown: (state, label)."""
+    if stock <= 0:
+        return "sold_out", "Sold out"
+    if stock <= LOW_STOCK_THRESHOLD:
+        return "low", f"Only {stock} left"
+    return "in_stock", "In stock"
 
 
 def category_list() -> QuerySet[Category]:
@@ -216,3 +295,103 @@ def cart_view(*, cart) -> CartView:
         price = line_price(variant=variant, quantity=line.quantity, deal=deal)
         rows.append(CartRow(line=line, variant=variant, product=variant.product, price=price))
     return CartView(cart=cart, rows=rows, currency=cart.market.currency)
+
+
+def deal_queryset_live(*, market_code: str) -> QuerySet[Deal]:
+    """Live deals in the market as a queryset to page through, soonest-ending first."""
+    return (
+        Deal.objects.live()
+        .filter(
+            variant__product__market_id=market_code,
+            variant__product__status=ProductStatus.ACTIVE,
+            variant__product__seller__is_active=True,
+        )
+        .select_related("variant__product__market")
+        .prefetch_related(
+            Prefetch(
+                "variant__product__images",
+                queryset=ProductImage.objects.order_by("position", "id"),
+                to_attr="image_list",
+            )
+        )
+        .order_by("ends_at", "id")
+    )
+
+
+def seller_for_user(*, user) -> Seller | None:
+    """The shop a user runs (their oldest, if several); None for a non-seller."""
+    if not user.is_authenticated:
+        return None
+    return Seller.objects.filter(owner=user).select_related("market").order_by("id").first()
+
+
+def seller_products_for_owner(*, user) -> QuerySet[Product]:
+    """Every product, any status, of every shop the user owns; newest first. The only base
+    for what a seller may read or change, so another seller's product is simply absent."""
+    return (
+        Product.objects.filter(seller__owner=user)
+        .select_related("seller", "market", "category")
+        .prefetch_related(_first_image_prefetch())
+        .order_by("-id")
+    )
+
+
+def seller_product_for_owner(*, user, product_id: int) -> Product:
+    """One of the user's products with its variants (``variant_list``) and images."""
+    try:
+        return (
+            seller_products_for_owner(user=user)
+            .prefetch_related(
+                Prefetch(
+                    "variants",
+                    queryset=Variant.objects.order_by("position", "id"),
+                    to_attr="variant_list",
+                )
+            )
+            .get(pk=product_id)
+        )
+    except Product.DoesNotExist:
+        raise ProductNotFound() from None
+
+
+def seller_variant_for_owner(*, user, variant_id: int) -> Variant | None:
+    return (
+        Variant.objects.filter(product__seller__owner=user)
+        .select_related("product__market")
+        .filter(pk=variant_id)
+        .first()
+    )
+
+
+def buy_now_view(*, market, variant_id: int, quantity: int) -> CartView | None:
+    """The checkout summary for "Buy now": one variant, priced like a cart line."""
+    from types import SimpleNamespace
+
+    from .pricing import line_price
+
+    variant = (
+        Variant.objects.select_related("product__seller", "product__market")
+        .prefetch_related(
+            Prefetch(
+                "product__images",
+                queryset=ProductImage.objects.order_by("position", "id"),
+                to_attr="image_list",
+            ),
+            Prefetch(
+                "deals", queryset=Deal.objects.live().order_by("price_minor"), to_attr="live_deals"
+            ),
+        )
+        .filter(pk=variant_id, product__in=Product.objects.visible_in(market.code))
+        .first()
+    )
+    if variant is None:
+        return None
+    deal = variant.live_deals[0] if variant.live_deals else None
+    line = SimpleNamespace(quantity=quantity, pk=None)
+    row = CartRow(
+        line=line,
+        variant=variant,
+        product=variant.product,
+        price=line_price(variant=variant, quantity=quantity, deal=deal),
+    )
+    return CartView(cart=None, rows=[row], currency=market.currency)
