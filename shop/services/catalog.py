@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterable
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Min, Sum
+from django.utils.text import slugify
 from PIL import Image, ImageOps
 
-from ..models import Product, ProductImage, Variant
+from ..errors import InvalidCommissionRate
+from ..models import Product, ProductImage, ProductStatus, Variant
 
 log = logging.getLogger(__name__)
 
@@ -107,3 +110,123 @@ def product_image_add(
         image.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(thumb), save=False)
     image.save()
     return image
+
+
+# The seller's own edits (seller API). Everything else on a product (seller, market, the
+# summary columns, sold_count) is derived or owned by the platform.
+PRODUCT_EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "handle",
+        "description",
+        "tags",
+        "vendor",
+        "category",
+        "status",
+        "option_names",
+        "commission_rate_bp",
+    }
+)
+VARIANT_EDITABLE_FIELDS = frozenset(
+    {"sku", "options", "price_minor", "compare_at_minor", "stock", "position"}
+)
+
+
+def _only(fields: dict, allowed: frozenset[str]) -> dict:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    return fields
+
+
+def product_unique_handle(*, seller, title: str, exclude_id: int | None = None) -> str:
+    base = slugify(title)[:180] or "product"
+    taken = set(
+        Product.objects.filter(seller=seller, handle__startswith=base)
+        .exclude(pk=exclude_id)
+        .values_list("handle", flat=True)
+    )
+    handle, n = base, 1
+    while handle in taken:
+        n += 1
+        handle = f"{base}-{n}"
+    return handle
+
+
+def product_create(*, seller, title: str, variants: Iterable[dict] = (), **fields) -> Product:
+    """A new product of ``seller`` in the seller's market, with its first variants."""
+    _only(fields, PRODUCT_EDITABLE_FIELDS)
+    with transaction.atomic():
+        product = Product(seller=seller, market_id=seller.market_id, title=title, **fields)
+        if not product.handle:
+            product.handle = product_unique_handle(seller=seller, title=title)
+        product.save()
+        for position, spec in enumerate(variants, start=1):
+            spec = {"position": position, **_only(spec, VARIANT_EDITABLE_FIELDS)}
+            Variant.objects.create(product=product, **spec)
+        product_refresh_summary(product=product)
+    return product
+
+
+def product_update(*, product: Product, **changes) -> Product:
+    """Apply a seller's edits. Lowering the open commission rate on a product creators may
+    already promote needs 30 days' notice (PRODUCT.md), which has no home yet, so it is
+    refused except on a draft."""
+    _only(changes, PRODUCT_EDITABLE_FIELDS)
+    new_rate = changes.get("commission_rate_bp")
+    if (
+        new_rate is not None
+        and new_rate < product.commission_rate_bp
+        and product.status != ProductStatus.DRAFT
+    ):
+        raise InvalidCommissionRate(
+            "Lowering the commission rate of a published product is not possible yet: "
+            "creators get 30 days' notice of a cut."
+        )
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(product, name, value)
+        if changes:
+            product.save(update_fields=[*changes, "updated_at"])
+        # The search document follows the title, description and tags.
+        product_refresh_summary(product=product)
+    return product
+
+
+def product_archive(*, product: Product) -> Product:
+    """Hide a product for good without deleting it: orders and videos still point at it."""
+    if product.status != ProductStatus.ARCHIVED:
+        product.status = ProductStatus.ARCHIVED
+        product.save(update_fields=["status", "updated_at"])
+    return product
+
+
+def variant_create(*, product: Product, **fields) -> Variant:
+    _only(fields, VARIANT_EDITABLE_FIELDS)
+    with transaction.atomic():
+        if fields.get("position") is None:
+            last = product.variants.order_by("-position").values_list("position", flat=True)
+            fields["position"] = (last.first() or 0) + 1
+        variant = Variant.objects.create(product=product, **fields)
+        product_refresh_summary(product=product)
+    return variant
+
+
+def variant_update(*, variant: Variant, **changes) -> Variant:
+    _only(changes, VARIANT_EDITABLE_FIELDS)
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(variant, name, value)
+        if changes:
+            variant.save(update_fields=list(changes))
+        product_refresh_summary(product=variant.product)
+    return variant
+
+
+def variant_delete(*, variant: Variant) -> Product:
+    """Delete a variant (its deals go with it). Raises ProtectedError if orders use it."""
+    product = variant.product
+    with transaction.atomic():
+        variant.delete()
+        product_refresh_summary(product=product)
+    return product

@@ -1,0 +1,65 @@
+"""The shopper's catalog API: listing, product detail, live deals. Read-only, anonymous
+allowed, always scoped to one market."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marketplace.api import ERROR_RESPONSES, MARKET_PARAMETER, request_market
+
+from ..models import Deal, Product
+from ..selectors import deal_queryset_live, product_detail, product_list
+from .catalog_serializers import DealSerializer, ProductCardSerializer, ProductDetailSerializer
+from .filters import ProductFilter
+
+
+@extend_schema(tags=["catalog"], parameters=[MARKET_PARAMETER])
+class ProductListView(generics.ListAPIView):
+    """Products a shopper in the market may see: search, category, price range and sort,
+    cursor-paginated (the cursor follows the chosen sort)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ProductCardSerializer
+    filterset_class = ProductFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Product.objects.none()
+        market = request_market(self.request)
+        return product_list(market_code=market.code).select_related("seller", "category")
+
+
+@extend_schema(
+    tags=["catalog"],
+    parameters=[MARKET_PARAMETER],
+    responses={200: ProductDetailSerializer, 404: ERROR_RESPONSES[404]},
+)
+class ProductDetailView(APIView):
+    """One visible product with its variants, their live deals, images and seller.
+    Code ``product_not_found`` when the product is not shown in the market."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request, pk: int):
+        product = product_detail(product_id=pk, market_code=request_market(request).code)
+        context = {"request": request, "currency": product.market.currency}
+        return Response(ProductDetailSerializer(product, context=context).data)
+
+
+@extend_schema(tags=["catalog"], parameters=[MARKET_PARAMETER])
+class DealListView(generics.ListAPIView):
+    """Deals live now in the market, soonest-ending first. Expired and used-up deals drop
+    out by themselves."""
+
+    permission_classes = [AllowAny]
+    serializer_class = DealSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Deal.objects.none()
+        return deal_queryset_live(market_code=request_market(self.request).code)
