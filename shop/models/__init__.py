@@ -16,6 +16,8 @@ from .orders import (
     ShippingOption,
     StockHold,
 )
+from .returns import ReturnLine, ReturnReason, ReturnRequest, ReturnStatus
+from .sandbox import SandboxRecord
 from .sellers import Seller
 
 __all__ = [
@@ -28,6 +30,11 @@ __all__ = [
     "Payment",
     "PaymentStatus",
     "Refund",
+    "ReturnLine",
+    "ReturnReason",
+    "ReturnRequest",
+    "ReturnStatus",
+    "SandboxRecord",
     "SavedAddress",
     "SentEmail",
     "ShippingOption",

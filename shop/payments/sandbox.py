@@ -16,10 +16,9 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
 
 from ..errors import InvalidWebhookSignature
 from .base import CardDetails, GatewayResult
@@ -29,8 +28,6 @@ FAILING_CARDS = {
     "4000000000009995": ("insufficient_funds", "Your card has insufficient funds."),
     "4000000000000119": ("processing_error", "The card processor had an error. Try again."),
 }
-_lock = threading.Lock()
-_KEY_TTL = 48 * 3600
 
 
 def sign(body: bytes) -> str:
@@ -42,15 +39,20 @@ class SandboxGateway:
     name = "sandbox"
 
     def _remember(self, idempotency_key: str, compute) -> GatewayResult:
-        """Same key, same answer: kept in the cache like a processor keeps it server-side."""
-        cache_key = f"sandbox:idem:{idempotency_key}"
-        with _lock:
-            stored = cache.get(cache_key)
-            if stored is not None:
-                return GatewayResult(**stored)
-            result = compute()
-            cache.set(cache_key, result.__dict__, _KEY_TTL)
-            return result
+        """Same key, same answer, as a processor keeps it server-side. Concurrent calls
+        with one key serialise on the record's unique key."""
+        from ..models import SandboxRecord
+
+        stored = SandboxRecord.objects.filter(key=idempotency_key).first()
+        if stored is not None:
+            return GatewayResult(**stored.result)
+        result = compute()
+        try:
+            with transaction.atomic():
+                SandboxRecord.objects.create(key=idempotency_key, result=result.__dict__)
+        except IntegrityError:
+            return GatewayResult(**SandboxRecord.objects.get(key=idempotency_key).result)
+        return result
 
     def charge(self, *, amount, currency, card: CardDetails, reference, idempotency_key):
         def compute() -> GatewayResult:
