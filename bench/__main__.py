@@ -12,10 +12,12 @@ import os
 import platform
 import random
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -36,11 +38,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     data.add_argument("--reload", action="store_true", help="reload the dataset even if present")
     data.add_argument("--skip-load", action="store_true", help="use the database as it is")
     data.add_argument("--seed", type=int, default=2026, help="random seed (2026)")
+    data.add_argument(
+        "--fresh-db", action="store_true", help="drop and recreate the bench database first"
+    )
 
     load = p.add_argument_group("load")
     load.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
     load.add_argument("--duration", type=float, default=10, help="seconds per scenario (10)")
-    load.add_argument("--warmup", type=float, default=3, help="warm-up seconds, unmeasured (3)")
+    load.add_argument("--warmup", type=float, default=3, help="wrk warm-up seconds, unmeasured (3)")
     load.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     load.add_argument(
         "--scenarios",
@@ -48,6 +53,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="comma-separated subset to run (healthz always runs); see --list",
     )
     load.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    load.add_argument(
+        "--serve",
+        action="store_true",
+        help="load the dataset, start gunicorn and keep it up until Ctrl-C (for profiling)",
+    )
 
     srv = p.add_argument_group("server")
     srv.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
@@ -98,7 +108,7 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
-def ensure_database(url: str, *, allow_any: bool) -> None:
+def ensure_database(url: str, *, allow_any: bool, fresh: bool = False) -> None:
     import psycopg
     from psycopg import sql
 
@@ -114,6 +124,11 @@ def ensure_database(url: str, *, allow_any: bool) -> None:
     admin = parsed._replace(path="/postgres").geturl()
     try:
         with psycopg.connect(admin, autocommit=True) as conn:
+            if fresh:
+                log(f"dropping database {name}")
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
             if not exists:
                 log(f"creating database {name}")
@@ -132,8 +147,37 @@ def prepare_django(env: dict[str, str]) -> None:
 
     log("migrating")
     call_command("migrate", interactive=False, verbosity=0)
+    collect_static()
+
+
+def collect_static() -> None:
+    """WhiteNoise's manifest storage needs collectstatic, which hashes and compresses
+    every file (slow on a busy machine); skip it when no source file changed and nobody
+    rewrote the manifest since the bench last ran it."""
+    import hashlib
+
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+    from django.core.management import call_command
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in finder.list(["CVS", ".*", "*~"]):
+            st = os.stat(storage.path(path))
+            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    sources = digest.hexdigest()
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    stamp = Path(settings.STATIC_ROOT) / ".bench-static-fingerprint"
+
+    def current() -> str:
+        return f"{sources} {manifest.stat().st_mtime_ns if manifest.exists() else 0}"
+
+    if manifest.exists() and stamp.exists() and stamp.read_text() == current():
+        log("static files unchanged since the last collectstatic")
+        return
     log("collecting static files")
     call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(current())
 
 
 def dataset_parts(args: argparse.Namespace):
@@ -181,12 +225,21 @@ def probe(server: Gunicorn, requests: list[wrk.Request]) -> str:
     first = requests[0]
     if first.method != "GET":
         return ""
-    status, body = server.get(first.path)
+    status, body = server.send(first)
     if status == 404:
         return f"{first.path} answers 404 (not built yet?)"
     if status >= 300:
         log(f"warning: {first.path} answers {status}: {body[:300]!r}")
     return ""
+
+
+def prime(server: Gunicorn, requests: list[wrk.Request], workers: int) -> None:
+    """A worker's first request to a page is slow (imports, template compilation, cold
+    caches): a few seconds on a busy machine. Send rounds of concurrent requests and wait
+    for all of them, so every worker has served the page before wrk starts its clock."""
+    batch = [requests[i % len(requests)] for i in range(workers * 6)]
+    with ThreadPoolExecutor(max_workers=workers * 2) as pool:
+        list(pool.map(lambda r: server.send(r, timeout=120), batch))
 
 
 def run_scenario(server, args, sc: scenarios.Scenario, requests, workdir: Path) -> report.Row:
@@ -198,10 +251,12 @@ def run_scenario(server, args, sc: scenarios.Scenario, requests, workdir: Path) 
         return row
     path = wrk.write_requests(workdir / f"{sc.name}.requests", requests)
     common = dict(base_url=server.base_url, requests_file=path, threads=args.threads)
+    prime(server, requests, args.workers)
     if args.warmup > 0:
         wrk.run(**common, connections=connections, duration_s=args.warmup)
     log(f"{sc.name}: {len(requests)} distinct requests, {connections} connections")
     row.result = wrk.run(**common, connections=connections, duration_s=args.duration)
+    row.loadavg = loadavg()
     r = row.result
     log(
         f"{sc.name}: {r.rps:.0f} req/s, p50 {r.latency_ms['p50']:.1f} ms, "
@@ -211,8 +266,30 @@ def run_scenario(server, args, sc: scenarios.Scenario, requests, workdir: Path) 
     return row
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def serve_until_interrupted(server: Gunicorn, built) -> int:
+    # Also when started in the background, where SIGINT is ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    log(f"serving at {server.base_url} (master pid {server.proc.pid}); Ctrl-C stops it")
+    for sc, requests in built:
+        log(f"  {sc.name}: {server.base_url}{requests[0].path}")
+    try:
+        while server.proc.poll() is None:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        log("gunicorn stopped")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)  # so `finally` stops gunicorn
     if args.list:
         for sc in scenarios.SCENARIOS:
             target = (
@@ -235,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = datetime.now(UTC)
     env = server_env(args)
-    ensure_database(args.database_url, allow_any=args.allow_any_database)
+    ensure_database(args.database_url, allow_any=args.allow_any_database, fresh=args.fresh_db)
     prepare_django(env)
 
     from django.db import connections
@@ -271,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     log(f"starting gunicorn ({args.workers} × {args.worker_class}) at {server.base_url}")
     server.start()
+    if args.serve:
+        return serve_until_interrupted(server, built)
     try:
         for sc, requests in built:
             row = run_scenario(server, args, sc, requests, workdir)
@@ -295,9 +374,11 @@ def main(argv: list[str] | None = None) -> int:
     base = report.baseline(healthz_rps)
     report.judge(rows, base)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    busiest = max((float(r.loadavg.split()[0]) for r in rows if r.loadavg), default=0.0)
     header = [
         f"- run {stamp}, git {git_revision()}, {os.cpu_count()} CPUs, load average "
-        f"{load_before} before and {loadavg()} after",
+        f"{load_before} before, {loadavg()} after, 1-min peak {busiest:.1f} "
+        "(above the CPU count, other work on the machine shared the CPUs)",
         f"- gunicorn {args.workers} × {args.worker_class} workers; wrk {args.threads} threads, "
         f"{args.duration:g} s per scenario after {args.warmup:g} s warm-up",
         f"- dataset: {args.products} products, {args.sellers} sellers "
@@ -331,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
                 "verdict": r.verdict,
                 "misses": r.misses,
                 "wrk": r.result.to_dict() if r.result else None,
+                "loadavg_after": r.loadavg,
             }
             for r in rows
         ],

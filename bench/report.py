@@ -20,6 +20,7 @@ class Row:
     skipped: str = ""  # why it did not run (endpoint missing, …)
     ratio: float | None = None
     misses: list[str] = field(default_factory=list)
+    loadavg: str = ""  # the machine's load average when the scenario finished
 
     @property
     def verdict(self) -> str:

@@ -112,7 +112,14 @@ class Gunicorn:
         self.proc = subprocess.Popen(  # noqa: S603
             cmd, cwd=ROOT, env=self.env, start_new_session=True, stdin=subprocess.DEVNULL
         )
-        deadline = time.monotonic() + ready_timeout_s
+        try:
+            self._wait_ready(ready_timeout_s)
+        except BaseException:  # not ready, or interrupted meanwhile: leave nothing running
+            self.stop()
+            raise
+
+    def _wait_ready(self, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited at start:\n{self.log_tail()}")
@@ -120,8 +127,7 @@ class Gunicorn:
                 self.worker_pids_seen.update(child_pids(self.proc.pid))
                 return
             time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"gunicorn not ready after {ready_timeout_s:.0f}s:\n{self.log_tail()}")
+        raise RuntimeError(f"gunicorn not ready after {timeout_s:.0f}s:\n{self.log_tail()}")
 
     def _healthy(self) -> bool:
         try:
@@ -130,16 +136,22 @@ class Gunicorn:
         except (urllib.error.URLError, OSError):
             return False
 
-    def get(self, path: str, timeout: float = 30) -> tuple[int, bytes]:
-        """One request, for probing a scenario before loading it (no redirects followed)."""
+    def send(self, request, timeout: float = 60) -> tuple[int, bytes]:
+        """One request (a ``bench.wrk.Request``), redirects not followed."""
 
         class NoRedirect(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *args, **kwargs):
                 return None
 
         opener = urllib.request.build_opener(NoRedirect)
+        req = urllib.request.Request(
+            f"{self.base_url}{request.path}",
+            data=request.body.encode() if request.body else None,
+            headers=dict(request.headers),
+            method=request.method,
+        )
         try:
-            with opener.open(f"{self.base_url}{path}", timeout=timeout) as r:
+            with opener.open(req, timeout=timeout) as r:
                 return r.status, r.read()
         except urllib.error.HTTPError as e:
             return e.code, e.read()
