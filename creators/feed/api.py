@@ -1,0 +1,175 @@
+"""Feed API: GET /api/feed/, GET /api/feed/following/, POST /api/events/.
+
+Thin: read the request, call ``creators.feed.feeds`` or the engagement service, shape the
+answer. Errors use the project's envelope (a stable ``code``).
+"""
+
+from __future__ import annotations
+
+import json
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
+
+from marketplace.markets import markets_by_code
+
+from ..services.engagement import events_record
+from ..services.taps import VISITOR_COOKIE, visitor_id_clean
+from .events import MAX_BODY_BYTES, InvalidEvent, PayloadTooLarge
+from .feeds import feed_page, page_size
+from .pages import FOLLOWING
+from .serializers import (
+    ErrorSerializer,
+    EventBatchSerializer,
+    EventsAcceptedSerializer,
+    FeedPageSerializer,
+)
+
+_URL_FIELDS = ("url", "video_url", "poster_url")
+_PRODUCT_URL_FIELDS = ("image_url", "url", "product_url")
+
+
+def market_code(request) -> str:
+    """``?market=`` for anonymous clients, else the request's market."""
+    code = request.query_params.get("market", "").strip().upper()
+    if code and not request.user.is_authenticated and code in markets_by_code():
+        return code
+    market = request.market
+    return market.code if market else ""
+
+
+def _absolute(base: str, url: str) -> str:
+    return base + url if url.startswith("/") else url
+
+
+def absolutise(request, items: list[dict]) -> list[dict]:
+    """Cards hold paths; API clients get absolute URLs."""
+    base = request.build_absolute_uri("/")[:-1]
+    for item in items:
+        for name in _URL_FIELDS:
+            item[name] = _absolute(base, item[name])
+        creator = item["creator"] = dict(item["creator"])
+        creator["avatar_url"] = _absolute(base, creator["avatar_url"])
+        creator["url"] = _absolute(base, creator["url"])
+        products = item["products"] = [dict(p) for p in item["products"]]
+        for p in products:
+            for name in _PRODUCT_URL_FIELDS:
+                p[name] = _absolute(base, p[name])
+    return items
+
+
+def _payload(request, page) -> dict:
+    next_url = None
+    if page.cursor:
+        next_url = replace_query_param(request.build_absolute_uri(), "cursor", page.cursor)
+    return {
+        "mode": page.mode,
+        "next": next_url,
+        "cursor": page.cursor,
+        "results": absolutise(request, page.items),
+    }
+
+
+_FEED_PARAMETERS = [
+    OpenApiParameter("cursor", OpenApiTypes.STR, description="From the previous page"),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description="1–30, default 10"),
+    OpenApiParameter("market", OpenApiTypes.STR, description="Anonymous clients only"),
+]
+
+
+class FeedView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="For You feed",
+        description=(
+            "Ranked for the signed-in viewer. `mode=popular` (or `newest`) is the "
+            "non-personalised feed of the viewer's market; anonymous clients always get it. "
+            "Without `mode`, the viewer's remembered choice applies. `v` puts one video first."
+        ),
+        parameters=[
+            *_FEED_PARAMETERS,
+            OpenApiParameter("mode", OpenApiTypes.STR, enum=["foryou", "popular", "newest"]),
+            OpenApiParameter("v", OpenApiTypes.INT, description="Start with this video"),
+        ],
+        responses={200: FeedPageSerializer, 400: ErrorSerializer, 410: ErrorSerializer},
+    )
+    def get(self, request):
+        params = request.query_params
+        start = params.get("v", "")
+        page = feed_page(
+            user=request.user,
+            market_code=market_code(request),
+            mode=params.get("mode") or None,
+            cursor=params.get("cursor") or None,
+            size=page_size(params.get("page_size")),
+            start_video=int(start) if start.isdigit() and not params.get("cursor") else None,
+        )
+        return Response(_payload(request, page))
+
+
+class FollowingFeedView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Following feed",
+        description="Newest videos of the creators the viewer follows.",
+        parameters=_FEED_PARAMETERS[:2],
+        responses={200: FeedPageSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    )
+    def get(self, request):
+        params = request.query_params
+        page = feed_page(
+            user=request.user,
+            market_code="",  # followed creators, whatever their market
+            mode=FOLLOWING,
+            cursor=params.get("cursor") or None,
+            size=page_size(params.get("page_size")),
+        )
+        return Response(_payload(request, page))
+
+
+class EventsView(APIView):
+    """Engagement events in batches. Anonymous viewers may send them (counted against
+    their visitor cookie); likes need a signed-in viewer and are ignored otherwise."""
+
+    permission_classes = [AllowAny]
+    # sendBeacon posts form data (it cannot set a CSRF header): events=<json>&csrf token.
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(
+        summary="Record engagement events",
+        request=EventBatchSerializer,
+        responses={
+            202: EventsAcceptedSerializer,
+            400: ErrorSerializer,
+            413: ErrorSerializer,
+        },
+    )
+    def post(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_BODY_BYTES:
+            raise PayloadTooLarge()
+        data = request.data
+        if request.content_type.startswith("application/x-www-form-urlencoded"):
+            try:
+                data = {"events": json.loads(data.get("events", ""))}
+            except ValueError:
+                raise InvalidEvent("events: a JSON list.") from None
+        user = request.user
+        accepted = events_record(
+            data=data,
+            user_id=user.pk if user.is_authenticated else None,
+            visitor_id=visitor_id_clean(request.COOKIES.get(VISITOR_COOKIE)),
+            market_code=market_code(request),
+        )
+        return Response({"accepted": accepted}, status=status.HTTP_202_ACCEPTED)

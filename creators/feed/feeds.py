@@ -1,0 +1,105 @@
+"""The entry point every feed surface (HTML, API) calls: which mode, then one page."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.core.cache import cache
+
+from shop.models import Category
+
+from ..models import FeedMode
+from . import pools, store
+from .foryou import page_for_you
+from .pages import (
+    DEFAULT_PAGE_SIZE,
+    FOLLOWING,
+    MAX_PAGE_SIZE,
+    FeedPage,
+    page_following,
+    page_newest,
+    page_popular,
+)
+from .viewer import ViewerState, viewer_state
+
+log = logging.getLogger(__name__)
+
+NON_PERSONALISED = (FeedMode.POPULAR, FeedMode.NEWEST)
+POOLS_MAX_AGE_S = 120
+
+
+def resolve_mode(*, requested: str | None, state: ViewerState | None, remembered: str = "") -> str:
+    """For You needs a signed-in viewer; anyone else gets the non-personalised feed."""
+    for choice in (requested, remembered, state.mode if state else ""):
+        if choice in FeedMode.values:
+            if state is None and choice not in NON_PERSONALISED:
+                return FeedMode.POPULAR
+            return choice
+    return FeedMode.FOR_YOU if state else FeedMode.POPULAR
+
+
+def page_size(raw) -> int:
+    try:
+        size = int(raw)
+    except (TypeError, ValueError):
+        return DEFAULT_PAGE_SIZE
+    return max(1, min(size, MAX_PAGE_SIZE))
+
+
+def pools_refresh(*, market_codes: list[str], force: bool = False) -> dict[str, str | None]:
+    """Rebuild the pools of each market whose pools are missing or older than the limit."""
+    names = dict(Category.objects.values_list("id", "name"))
+    built = {}
+    for code in market_codes:
+        version = store.pools_version(code)
+        if not force and version and time.time() - int(version, 16) / 1000 < POOLS_MAX_AGE_S:
+            continue
+        built[code] = pools.pools_build(market_code=code, category_names=names)
+    return built
+
+
+def pools_ensure(market_code: str) -> None:
+    """Build a market's pools inline the first time they are needed (a fresh database
+    with no beat yet); afterwards the beat task keeps them current."""
+    if store.pools_version(market_code):
+        return
+    if cache.add(f"feed:pools-building:{market_code}", 1, 60):
+        try:
+            pools_refresh(market_codes=[market_code], force=True)
+        finally:
+            cache.delete(f"feed:pools-building:{market_code}")
+
+
+def feed_page(
+    *,
+    user,
+    market_code: str,
+    mode: str | None = None,
+    remembered: str = "",
+    cursor: str | None = None,
+    size: int = DEFAULT_PAGE_SIZE,
+    start_video: int | None = None,
+) -> FeedPage:
+    state = viewer_state(user)
+    if mode == FOLLOWING:
+        if state is None:
+            return FeedPage(mode=FOLLOWING)
+        return page_following(state=state, cursor=cursor, size=size)
+    mode = resolve_mode(requested=mode, state=state, remembered=remembered)
+    if mode == FeedMode.NEWEST:
+        return page_newest(state=state, market_code=market_code, cursor=cursor, size=size)
+    if not cursor:
+        pools_ensure(market_code)
+    if mode == FeedMode.POPULAR:
+        page = page_popular(state=state, market_code=market_code, cursor=cursor, size=size)
+    else:
+        assert state is not None
+        page = page_for_you(
+            state=state,
+            market_code=market_code,
+            cursor=cursor,
+            size=size,
+            start_video=start_video,
+        )
+    return page

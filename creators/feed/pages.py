@@ -1,0 +1,173 @@
+"""One page of a feed: ids from the mode's source, cards from the cache, the viewer's
+marks laid over them. Every mode costs a constant number of queries, whatever the page
+size: For You and Popular read precomputed pools and session state from the store, Newest
+and Following one keyset query; cards are one cache read (one query on misses).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.db.models import Q
+
+from ..models import FeedMode, Video, VideoStatus
+from . import cards as C
+from . import pools, store
+from . import reasons as R
+from .cursors import CursorExpired, decode, encode
+from .viewer import ViewerState
+
+MAX_PAGE_SIZE = 30
+DEFAULT_PAGE_SIZE = 10
+FOLLOWING = "following"
+
+
+@dataclass
+class FeedPage:
+    mode: str
+    items: list[dict] = field(default_factory=list)
+    cursor: str | None = None
+
+
+@dataclass
+class _Entry:
+    id: int
+    creator_id: int
+    reasons: list
+
+
+def _viewer_id(state: ViewerState | None) -> int:
+    return state.user_id if state else 0
+
+
+def _items(entries: list[_Entry], state: ViewerState | None) -> list[dict]:
+    cards = C.cards_get([e.id for e in entries])
+    liked = state.liked if state else set()
+    following = state.viewer.following if state else set()
+    out = []
+    for e in entries:
+        card = cards.get(e.id)
+        if card is None:  # removed or unpublished since it was ranked
+            continue
+        out.append(
+            C.overlay(
+                card,
+                reasons=R.as_dicts(e.reasons),
+                liked=e.id in liked,
+                following=card["creator"]["id"] in following,
+            )
+        )
+    return out
+
+
+def _published(market_code: str | None):
+    qs = Video.objects.filter(status=VideoStatus.PUBLISHED, published_at__isnull=False)
+    return qs.filter(market_id=market_code) if market_code else qs
+
+
+def _keyset_rows(qs, position, limit: int) -> list[tuple[int, int, datetime]]:
+    if position:
+        at = datetime.fromisoformat(position[0])
+        qs = qs.filter(Q(published_at__lt=at) | Q(published_at=at, id__lt=position[1]))
+    return list(
+        qs.order_by("-published_at", "-id").values_list("id", "creator_id", "published_at")[:limit]
+    )
+
+
+def _position(row) -> list:
+    return [row[2].astimezone(UTC).isoformat(), row[0]]
+
+
+# ---------- Newest and Following: keyset on (published_at, id) ----------
+
+
+def _keyset_page(qs, *, mode, state, cursor, size, reason) -> FeedPage:
+    uid = _viewer_id(state)
+    position = decode(cursor, mode=mode, viewer_id=uid)["p"] if cursor else None
+    rows = _keyset_rows(qs, position, size + 1)
+    more, rows = len(rows) > size, rows[:size]
+    entries = [_Entry(r[0], r[1], [x for x in (reason(r),) if x]) for r in rows]
+    token = encode({"m": mode, "u": uid, "p": _position(rows[-1])}) if more and rows else None
+    return FeedPage(mode=mode, items=_items(entries, state), cursor=token)
+
+
+def page_newest(*, state, market_code: str, cursor: str | None, size: int) -> FeedPage:
+    return _keyset_page(
+        _published(market_code),
+        mode=FeedMode.NEWEST,
+        state=state,
+        cursor=cursor,
+        size=size,
+        reason=lambda r: R.newest_in(market_code),
+    )
+
+
+def page_following(*, state: ViewerState, cursor: str | None, size: int) -> FeedPage:
+    if not state.viewer.following:
+        return FeedPage(mode=FOLLOWING)
+    qs = _published(None).filter(creator_id__in=sorted(state.viewer.following))
+    page = _keyset_page(
+        qs, mode=FOLLOWING, state=state, cursor=cursor, size=size, reason=lambda r: None
+    )
+    fresh_after = time.time() - 3 * 86400
+    for item in page.items:  # the handle comes with the card
+        handle = item["creator"]["handle"]
+        fresh = datetime.fromisoformat(item["published_at"]).timestamp() >= fresh_after
+        item["reasons"] = R.as_dicts([R.new_from(handle) if fresh else R.follows(handle)])
+    return page
+
+
+# ---------- Popular: a pool version, then a keyset over the rest ----------
+
+
+def page_popular(*, state, market_code: str, cursor: str | None, size: int) -> FeedPage:
+    """The market's popular pool as built when the session began, then every other video
+    published before it began, newest first: the whole market, each video once.
+
+    Cursor fields: ``v`` pool version, ``o`` offset in it, ``t0`` session start, ``p``
+    keyset position past the pool (None while still in the pool, [] at its end).
+    """
+    uid = _viewer_id(state)
+    if cursor:
+        c = decode(cursor, mode=FeedMode.POPULAR, viewer_id=uid)
+    else:
+        version = store.pools_version(market_code)
+        c = {"v": version, "o": 0, "t0": time.time(), "p": None if version else []}
+    entries: list[_Entry] = []
+    if c["p"] is None:
+        info, got = store.pools_read(
+            market=market_code, version=c["v"], slices={"popular": (c["o"], c["o"] + size)}
+        )
+        if info is None:
+            raise CursorExpired()
+        pool = got.get("popular", [])
+        entries = [_Entry(p.id, p.creator_id, [R.popular_in(market_code)]) for p in pool]
+        c["o"] += len(pool)
+        if len(pool) < size:
+            c["p"] = []
+    more = True
+    if c["p"] is not None and len(entries) < size:
+        pool_ids: set[int] = set()
+        if c["v"]:
+            _, got = store.pools_read(
+                market=market_code, version=c["v"], slices={"popular": (0, pools.POPULAR_N)}
+            )
+            pool_ids = {p.id for p in got.get("popular", [])}
+        want = size - len(entries)
+        started = datetime.fromtimestamp(c["t0"], tz=UTC)
+        qs = _published(market_code).filter(published_at__lte=started)
+        # At most len(pool_ids) of the rows are skipped, so this always fills the page.
+        rows = _keyset_rows(qs, c["p"], want + len(pool_ids) + 1)
+        fresh = [r for r in rows if r[0] not in pool_ids]
+        picked, more = fresh[:want], len(fresh) > want
+        if picked:
+            c["p"] = _position(picked[-1])
+        entries += [_Entry(r[0], r[1], [R.newest_in(market_code)]) for r in picked]
+    token = None
+    if entries and more:
+        token = encode(
+            {"m": FeedMode.POPULAR, "u": uid, **{k: c[k] for k in ("v", "o", "t0", "p")}}
+        )
+    return FeedPage(mode=FeedMode.POPULAR, items=_items(entries, state), cursor=token)

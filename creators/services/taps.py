@@ -1,0 +1,82 @@
+"""Product taps: the click from a creator's video to a product that attribution reads.
+
+Written synchronously (commission depends on the row existing before the shopper can
+check out). Anonymous taps carry the visitor id cookie and become the user's when that
+visitor signs in.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+
+from ..models import ProductTap, TapSource, VideoProduct, VideoStatus
+from .engagement import engagement_enqueue
+
+VISITOR_COOKIE = "vid"
+VISITOR_COOKIE_AGE_S = 365 * 86400
+
+
+class TapNotFound(LookupError):
+    """No published video tags that product."""
+
+
+def visitor_id_new() -> str:
+    return str(uuid.uuid4())
+
+
+def visitor_id_clean(raw: str | None) -> str:
+    """The cookie's value if it is a well-formed id, else empty (never trust its shape)."""
+    if not raw:
+        return ""
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        return ""
+
+
+def tap_record(
+    *, video_id: int, product_id: int, user=None, visitor_id: str = "", market_code: str = ""
+) -> ProductTap:
+    """Record a tap on ``product_id`` in ``video_id``; returns it with ``product`` loaded.
+
+    Raises ``TapNotFound`` unless the video is published and tags the product.
+    """
+    tag = (
+        VideoProduct.objects.select_related("video", "product")
+        .filter(
+            video_id=video_id,
+            product_id=product_id,
+            video__status=VideoStatus.PUBLISHED,
+        )
+        .first()
+    )
+    if tag is None:
+        raise TapNotFound(f"Video {video_id} does not feature product {product_id}.")
+    signed_in = user is not None and user.is_authenticated
+    with transaction.atomic():
+        tap = ProductTap.objects.create(
+            user=user if signed_in else None,
+            visitor_id="" if signed_in else visitor_id,
+            creator_id=tag.video.creator_id,
+            product=tag.product,
+            source=TapSource.VIDEO,
+            video_id=video_id,
+        )
+    # The engagement side (tap counts, interest) goes through the buffer like any event.
+    engagement_enqueue(
+        events=[{"i": f"tap-{tap.pk}", "t": "product_tap", "v": video_id, "p": product_id}],
+        user_id=user.pk if signed_in else None,
+        visitor_id=visitor_id,
+        market_code=market_code or tag.video.market_id,
+    )
+    return tap
+
+
+def taps_claim(*, user, visitor_id: str) -> int:
+    """Give a visitor's anonymous taps to the user who just signed in on that browser."""
+    visitor_id = visitor_id_clean(visitor_id)
+    if not visitor_id or user is None or not user.is_authenticated:
+        return 0
+    return ProductTap.objects.filter(visitor_id=visitor_id, user__isnull=True).update(user=user)
