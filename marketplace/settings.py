@@ -219,6 +219,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(seconds=env.int("OUTBOX_SWEEP_SECONDS", default=30)),
     },
     "stock-holds-expire": {"task": "shop.tasks.holds_expire", "schedule": timedelta(minutes=1)},
+    # Fold buffered engagement events; rebuild feed candidate pools when stale (~2 min).
+    "feed-tick": {"task": "creators.tasks.engagement.feed_tick", "schedule": timedelta(seconds=15)},
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
