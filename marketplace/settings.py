@@ -113,6 +113,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # Hashing strength is not under test; PBKDF2's 1M rounds would dominate the suite.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -221,6 +224,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "stock-holds-expire": {"task": "shop.tasks.holds_expire", "schedule": timedelta(minutes=1)},
     # Fold buffered engagement events; rebuild feed candidate pools when stale (~2 min).
     "feed-tick": {"task": "creators.tasks.engagement.feed_tick", "schedule": timedelta(seconds=15)},
+    "returns-auto-approve": {
+        "task": "shop.tasks.returns_auto_approve",
+        "schedule": timedelta(minutes=10),
+    },
+    "refunds-resume": {"task": "shop.tasks.refunds_resume", "schedule": timedelta(minutes=5)},
+    "orders-complete": {"task": "shop.tasks.orders_complete", "schedule": timedelta(hours=1)},
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
