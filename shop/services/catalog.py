@@ -230,3 +230,60 @@ def variant_delete(*, variant: Variant) -> Product:
         variant.delete()
         product_refresh_summary(product=product)
     return product
+
+
+# The seller center's stock and image edits.
+
+
+def product_set_stock(*, product: Product, stock_by_variant_id: dict[int, int]) -> Product:
+    """Set absolute stock counts on some of ``product``'s variants (ids of other products
+    are ignored). The rows are locked in pk order, as checkout locks them, so a sale and
+    an edit take turns instead of one overwriting the other mid-way."""
+    if any(stock < 0 for stock in stock_by_variant_id.values()):
+        raise ValueError("stock cannot be negative")
+    with transaction.atomic():
+        variants = (
+            Variant.objects.select_for_update(of=("self",))
+            .filter(product=product, pk__in=sorted(stock_by_variant_id))
+            .order_by("pk")
+        )
+        changed = []
+        for variant in variants:
+            if variant.stock != stock_by_variant_id[variant.pk]:
+                variant.stock = stock_by_variant_id[variant.pk]
+                changed.append(variant)
+        Variant.objects.bulk_update(changed, ["stock"])
+        product_refresh_summary(product=product)
+    return product
+
+
+def _renumber_images(ordered: list[ProductImage]) -> None:
+    for position, image in enumerate(ordered, start=1):
+        image.position = position
+    ProductImage.objects.bulk_update(ordered, ["position"])
+
+
+def product_image_move(*, image: ProductImage, offset: int) -> None:
+    """Move an image ``offset`` places (-1 earlier, +1 later); positions become 1..n."""
+    with transaction.atomic():
+        ordered = list(
+            ProductImage.objects.select_for_update()
+            .filter(product_id=image.product_id)
+            .order_by("position", "id")
+        )
+        index = next(i for i, img in enumerate(ordered) if img.pk == image.pk)
+        target = max(0, min(len(ordered) - 1, index + offset))
+        ordered.insert(target, ordered.pop(index))
+        _renumber_images(ordered)
+
+
+def product_image_delete(*, image: ProductImage) -> None:
+    """Delete an image and, once the deletion is committed, its files."""
+    files = [f for f in (image.image, image.thumbnail) if f]
+    names = [(f.storage, f.name) for f in files]
+    with transaction.atomic():
+        product_id = image.product_id
+        image.delete()
+        rest = list(ProductImage.objects.filter(product_id=product_id).order_by("position", "id"))
+        _renumber_images(rest)
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])

@@ -1,0 +1,2 @@
+"""The seller center at /seller/: a seller's own products, variants, stock, images,
+commission rates and the Shopify CSV import."""
