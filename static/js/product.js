@@ -15,7 +15,7 @@
     radio.addEventListener("change", function () {
       var d = radio.dataset;
       if (block) {
-        block.querySelector("[data-price]").textContent = d.price;
+        block.querySelector("[data-price-now]").textContent = d.price;
         block.querySelector("[data-compare-amount]").textContent = d.compare;
         setHidden(block.querySelector("[data-compare]"), !d.compare);
         var off = block.querySelector("[data-off]");

@@ -258,7 +258,7 @@ def test_product_page_shows_title_price_seller_and_description(client, markets):
     html = response.content.decode()
     assert response.status_code == 200
     assert '<h1 class="pd-title">Snail serum</h1>' in html
-    assert '<span class="price-now" data-price>$12.99</span>' in html
+    assert '<span class="price-now" data-price-now>$12.99</span>' in html
     assert "<span data-compare-amount>$19.99</span>" in html
     assert "-35%" in html
     assert "GlowLab" in html
@@ -314,7 +314,7 @@ def test_live_deal_price_with_countdown_on_the_product_page(client, markets):
         ends_at=timezone.now() + timedelta(hours=1),
     )
     html = client.get(product.get_absolute_url()).content.decode()
-    assert '<span class="price-now" data-price>$15.00</span>' in html
+    assert '<span class="price-now" data-price-now>$15.00</span>' in html
     assert "<span data-compare-amount>$20.00</span>" in html
     assert "Deal of the day" in html
     assert re.search(r"data-countdown>0?(0:59|1:00):\d\d</time>", html)
@@ -340,7 +340,7 @@ def test_variant_picker_greys_out_sold_out_options_and_honours_the_choice(client
 
     html = client.get(product.get_absolute_url(), {"variant": large.pk}).content.decode()
     assert re.search(rf'value="{large.pk}" checked', html)
-    assert '<span class="price-now" data-price>$12.00</span>' in html
+    assert '<span class="price-now" data-price-now>$12.00</span>' in html
     assert re.search(r'data-stock role="status">In stock<', html)
 
 
