@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 
+from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -141,7 +142,7 @@ class EventsView(APIView):
 
     permission_classes = [AllowAny]
     # sendBeacon posts form data (it cannot set a CSRF header): events=<json>&csrf token.
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
         summary="Record engagement events",
@@ -160,7 +161,7 @@ class EventsView(APIView):
         if length > MAX_BODY_BYTES:
             raise PayloadTooLarge()
         data = request.data
-        if request.content_type.startswith("application/x-www-form-urlencoded"):
+        if isinstance(data, QueryDict):  # a beacon's form post
             try:
                 data = {"events": json.loads(data.get("events", ""))}
             except ValueError:
@@ -170,6 +171,5 @@ class EventsView(APIView):
             data=data,
             user_id=user.pk if user.is_authenticated else None,
             visitor_id=visitor_id_clean(request.COOKIES.get(VISITOR_COOKIE)),
-            market_code=market_code(request),
         )
         return Response({"accepted": accepted}, status=status.HTTP_202_ACCEPTED)

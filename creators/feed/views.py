@@ -140,14 +140,9 @@ def tap(request, video_id: int, product_id: int):
     new_visitor = ""
     if not request.user.is_authenticated and not visitor:
         visitor = new_visitor = visitor_id_new()
-    market = request.market
     try:
         tapped = tap_record(
-            video_id=video_id,
-            product_id=product_id,
-            user=request.user,
-            visitor_id=visitor,
-            market_code=market.code if market else "",
+            video_id=video_id, product_id=product_id, user=request.user, visitor_id=visitor
         )
     except TapNotFound:
         raise Http404("That video does not feature this product.")

@@ -42,21 +42,16 @@ _COUNTERS = {
 }
 
 
-def events_record(*, data, user_id: int | None, visitor_id: str, market_code: str) -> int:
+def events_record(*, data, user_id: int | None, visitor_id: str) -> int:
     """Validate a client's batch and buffer it: one Redis round trip. Returns its size."""
     events = clean_batch(data)
-    engagement_enqueue(
-        events=events, user_id=user_id, visitor_id=visitor_id, market_code=market_code
-    )
+    engagement_enqueue(events=events, user_id=user_id, visitor_id=visitor_id)
     return len(events)
 
 
-def engagement_enqueue(
-    *, events: list[dict], user_id: int | None, visitor_id: str, market_code: str
-) -> None:
+def engagement_enqueue(*, events: list[dict], user_id: int | None, visitor_id: str) -> None:
     """Buffer already clean events (the tap link uses this for the taps it records)."""
-    payload = {"u": user_id, "vis": visitor_id[:36], "m": market_code, "ts": time.time()}
-    payload["e"] = events
+    payload = {"u": user_id, "vis": visitor_id[:36], "ts": time.time(), "e": events}
     prompt = any(e["t"] in PROMPT_TYPES for e in events)
     if buffer.push(payload, prompt=prompt):
         from ..tasks.engagement import fold_engagement

@@ -36,9 +36,7 @@ def visitor_id_clean(raw: str | None) -> str:
         return ""
 
 
-def tap_record(
-    *, video_id: int, product_id: int, user=None, visitor_id: str = "", market_code: str = ""
-) -> ProductTap:
+def tap_record(*, video_id: int, product_id: int, user=None, visitor_id: str = "") -> ProductTap:
     """Record a tap on ``product_id`` in ``video_id``; returns it with ``product`` loaded.
 
     Raises ``TapNotFound`` unless the video is published and tags the product.
@@ -69,7 +67,6 @@ def tap_record(
         events=[{"i": f"tap-{tap.pk}", "t": "product_tap", "v": video_id, "p": product_id}],
         user_id=user.pk if signed_in else None,
         visitor_id=visitor_id,
-        market_code=market_code or tag.video.market_id,
     )
     return tap
 
