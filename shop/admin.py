@@ -135,21 +135,18 @@ class ProductStockFilter(admin.SimpleListFilter):
         return queryset
 
 
+_ONE_LINE_JSON = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 28})}}
+
+
 class VariantInline(admin.TabularInline):
     model = Variant
     extra = 0
     fields = ["sku", "options", "price_minor", "compare_at_minor", "stock", "position"]
+    formfield_overrides = _ONE_LINE_JSON  # options are short: {"Color": "Red"}
 
     def get_queryset(self, request):
         # Each row prints the variant's name, which reads its product's title.
         return super().get_queryset(request).select_related("product")
-
-    formfield_overrides = {
-        # The JSON options are short ({"Color": "Red"}): a one-line box keeps the table tidy.
-        Variant._meta.get_field("options").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 1, "cols": 28})
-        },
-    }
 
 
 class ProductImageInline(admin.TabularInline):
@@ -203,6 +200,7 @@ class ProductAdmin(admin.ModelAdmin):
     ]
     inlines = [VariantInline, ProductImageInline]
     actions = ["activate", "archive"]
+    formfield_overrides = _ONE_LINE_JSON
 
     def get_queryset(self, request):
         # One query for every row's first picture, however many rows the page shows.
@@ -468,3 +466,6 @@ class DealAdmin(admin.ModelAdmin):
     def state(self, obj: Deal) -> str:
         state = deal_state(obj)
         return format_html('<b style="color:{}">{}</b>', _STATE_COLOURS[state], state)
+
+
+from . import admin_orders  # noqa: E402, F401  (orders, payments, refunds, returns, holds)
