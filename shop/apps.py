@@ -12,3 +12,5 @@ class ShopConfig(AppConfig):
 
         subscribe("payment.captured", "shop.handlers.order_pay_on_capture")
         subscribe("order.paid", "shop.handlers.order_emails_on_paid")
+        subscribe("order.shipped", "shop.handlers.order_emails_on_shipped")
+        subscribe("payment.captured", "shop.handlers.refund_on_late_capture")

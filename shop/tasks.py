@@ -44,3 +44,63 @@ def sandbox_webhook_send(self, body: str) -> None:
     from .services.webhooks import webhook_receive
 
     webhook_receive(body=body.encode(), signature=sign(body.encode()))
+
+
+@shared_task(acks_late=True)
+def returns_auto_approve() -> int:
+    """Approve returns the seller did not answer in time (beat)."""
+    from marketplace.errors import DomainError
+
+    from .services.returns import return_approve, returns_overdue_ids
+
+    approved = 0
+    for return_id in returns_overdue_ids():
+        try:
+            return_approve(return_id=return_id, auto=True)
+            approved += 1
+        except DomainError as exc:
+            # Already answered meanwhile, or the order was refunded some other way.
+            log.warning("return %s not auto-approved: %s", return_id, exc.code)
+    return approved
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def refund_execute_task(self, refund_id: int) -> None:
+    """Pay back one planned refund; a refund already recorded returns at once."""
+    from .services.refunds import RefundPending, refund_execute
+
+    try:
+        refund_execute(refund_id=refund_id)
+    except RefundPending:
+        raise self.retry(countdown=min(2 ** (self.request.retries + 2), 600)) from None
+
+
+@shared_task(acks_late=True)
+def refunds_resume() -> int:
+    """Retry refunds left pending because the processor could not be reached (beat)."""
+    from marketplace.errors import DomainError
+
+    from .services.refunds import refund_execute, refunds_pending_ids
+
+    done = 0
+    for refund_id in refunds_pending_ids():
+        try:
+            refund_execute(refund_id=refund_id)
+            done += 1
+        except DomainError as exc:
+            log.warning("refund %s still not paid back: %s", refund_id, exc.code)
+    return done
+
+
+@shared_task(acks_late=True)
+def orders_complete() -> int:
+    """Complete delivered orders whose return window closed with nothing open (beat)."""
+    from .services.fulfilment import orders_complete as complete
+
+    return len(complete())
