@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from drf_spectacular.extensions import OpenApiViewExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
@@ -54,7 +54,7 @@ class UnknownMarket(DomainError):
 def _validation_code(errors) -> str:
     non_field = errors.get("non_field_errors") if isinstance(errors, dict) else None
     for detail in non_field or ():
-        code = _VALIDATION_CODES.get(getattr(detail, "code", None))
+        code = _VALIDATION_CODES.get(str(getattr(detail, "code", "")))
         if code:
             return code
     return "invalid"
@@ -93,13 +93,21 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class ValidationErrorSerializer(ErrorSerializer):
-    errors = serializers.DictField(
-        help_text=(
-            "Messages per field (a list of strings, or nested like the input); "
-            "request-wide ones under non_field_errors"
+# Built with ``inline_serializer``: a declared field named ``errors`` would shadow
+# ``Serializer.errors`` for type checkers.
+ValidationErrorSerializer = inline_serializer(
+    "ValidationError",
+    fields={
+        "code": serializers.CharField(help_text="invalid, or a more specific stable code"),
+        "detail": serializers.CharField(),
+        "errors": serializers.DictField(
+            help_text=(
+                "Messages per field (a list of strings, or nested like the input); "
+                "request-wide ones under non_field_errors"
+            ),
         ),
-    )
+    },
+)
 
 
 ERROR_RESPONSES = {
@@ -226,12 +234,12 @@ class KeysetCursorPagination(CursorPagination):
 
     def _link(self, instance, *, reverse: bool) -> str:
         position = [_jsonable(_value(instance, f.lstrip("-"))) for f in self.ordering]
-        payload = {"k": self._signature(), "p": position}
+        payload: dict[str, object] = {"k": self._signature(), "p": position}
         if reverse:
             payload["r"] = 1
         raw = json.dumps(payload, separators=(",", ":")).encode()
         encoded = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-        return replace_query_param(self.base_url, self.cursor_query_param, encoded)
+        return replace_query_param(str(self.base_url), self.cursor_query_param, encoded)
 
     def decode_cursor(self, request):
         encoded = request.query_params.get(self.cursor_query_param)

@@ -14,14 +14,14 @@ from ..models import Category, Deal, ProductImage, Seller
 from .fields import MoneyField, absolute, image_urls, product_path
 
 
-class SellerRefSerializer(serializers.ModelSerializer):
+class CatalogSellerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Seller
         fields = ("slug", "name")
         read_only_fields = fields
 
 
-class CategoryRefSerializer(serializers.ModelSerializer):
+class CatalogCategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ("slug", "name")
@@ -42,8 +42,8 @@ class ProductCardSerializer(serializers.Serializer):
     )
     image = serializers.SerializerMethodField()
     thumbnail = serializers.SerializerMethodField()
-    seller = SellerRefSerializer(read_only=True)
-    category = CategoryRefSerializer(read_only=True, allow_null=True)
+    seller = CatalogSellerSerializer(read_only=True)
+    category = CatalogCategorySerializer(read_only=True, allow_null=True)
     sold_count = serializers.IntegerField(read_only=True)
     in_stock = serializers.SerializerMethodField()
 
@@ -123,7 +123,9 @@ class DealVariantSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     sku = serializers.CharField(read_only=True)
     options = serializers.DictField(child=serializers.CharField(), read_only=True)
-    label = serializers.CharField(read_only=True)
+    # Declared fields leave the class body (DRF's metaclass), so this does not replace
+    # Field.label; type checkers cannot know that.
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
 
 
 class DealProductSerializer(serializers.Serializer):

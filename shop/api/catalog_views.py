@@ -30,7 +30,12 @@ class ProductListView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Product.objects.none()
         market = request_market(self.request)
-        return product_list(market_code=market.code).select_related("seller", "category")
+        return (
+            product_list(market_code=market.code)
+            .select_related("seller", "category")
+            # A card shows neither; they are the widest columns of the row.
+            .defer("description", "search_document")
+        )
 
 
 @extend_schema(

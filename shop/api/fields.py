@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -127,11 +127,8 @@ class CommissionRateField(serializers.Field):
 
 
 def product_path(product) -> str:
-    """The HTML product page; the id-only path until the product page is routed."""
-    try:
-        return product.get_absolute_url()
-    except NoReverseMatch:
-        return f"/products/{product.pk}/"
+    """The product's HTML page (its id and slug)."""
+    return product.get_absolute_url()
 
 
 def absolute(request, url: str | None) -> str | None:

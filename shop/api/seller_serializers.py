@@ -10,9 +10,15 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ..models import Category, Product, ProductStatus, Variant
-from .catalog_serializers import CategoryRefSerializer, ImageSerializer, SellerRefSerializer
-from .fields import CommissionRateField, MoneyField, MoneyInputField, absolute, image_urls
-from .fields import product_path as _product_path
+from .catalog_serializers import CatalogCategorySerializer, CatalogSellerSerializer, ImageSerializer
+from .fields import (
+    CommissionRateField,
+    MoneyField,
+    MoneyInputField,
+    absolute,
+    image_urls,
+    product_path,
+)
 
 # What the platform owns or derives: a seller's request never sets these.
 PRODUCT_READ_ONLY_FIELDS = (
@@ -61,10 +67,10 @@ class SellerVariantSerializer(serializers.ModelSerializer):
 class SellerProductSerializer(serializers.ModelSerializer):
     """A seller's product as the seller sees it, any status."""
 
-    seller = SellerRefSerializer(read_only=True)
+    seller = CatalogSellerSerializer(read_only=True)
     market = serializers.CharField(source="market_id", read_only=True)
     currency = serializers.CharField(source="market.currency", read_only=True)
-    category = CategoryRefSerializer(read_only=True, allow_null=True)
+    category = CatalogCategorySerializer(read_only=True, allow_null=True)
     tags = serializers.ListField(source="tag_list", child=serializers.CharField(), read_only=True)
     option_names = serializers.ListField(child=serializers.CharField(), read_only=True)
     commission_rate = CommissionRateField(
@@ -80,7 +86,7 @@ class SellerProductSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "title",
             "handle",
@@ -106,10 +112,10 @@ class SellerProductSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         )
-        read_only_fields = fields
+        read_only_fields: tuple[str, ...] = fields
 
     def get_url(self, product) -> str:
-        return absolute(self.context.get("request"), _product_path(product)) or ""
+        return absolute(self.context.get("request"), product_path(product)) or ""
 
     def get_image(self, product) -> str | None:
         return image_urls(self.context.get("request"), product)[0]
@@ -238,7 +244,9 @@ class ProductCreateInputSerializer(ProductInputSerializer):
 
     # Context: ``seller``, ``currency`` (the seller's market's).
 
-    variants = VariantInputSerializer(many=True, required=False, max_length=100)
+    variants = VariantInputSerializer(  # type: ignore[call-arg]  # ListSerializer takes it
+        many=True, required=False, max_length=100
+    )
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
