@@ -481,3 +481,39 @@ def test_csv_upload_needs_a_csv_file(owner, seller):
     assert response.context["form"].errors["file"] == ["Choose the .csv file Shopify exported."]
     response = owner.post(url("import", seller), {})
     assert "file" in response.context["form"].errors
+
+
+def test_lowering_a_published_products_commission_is_refused_next_to_the_field(owner, seller):
+    product = ProductFactory(seller=seller, commission_rate_bp=1500)
+    variant = product.variants.get()
+    data = product_post(
+        product,
+        commission="10",
+        variants=[{"variant_id": variant.pk, "sku": variant.sku, "price": "5.00", "stock": 1}],
+    )
+    response = owner.post(url("product-edit", seller, product.pk), data)
+    assert response.status_code == 200
+    assert "30 days" in response.context["form"].errors["commission_percent"][0]
+    product.refresh_from_db()
+    variant.refresh_from_db()
+    assert (product.commission_rate_bp, variant.price_minor) == (1500, 1999)
+
+    data["commission_percent"] = "20"  # raising applies at once
+    assert owner.post(url("product-edit", seller, product.pk), data).status_code == 302
+    product.refresh_from_db()
+    assert (product.commission_rate_bp, product.price_minor) == (2000, 500)
+
+
+def test_product_list_queries_do_not_grow_with_products(
+    owner, seller, django_assert_max_num_queries
+):
+    for i in range(3):
+        product = ProductFactory(seller=seller, variants=[{}, {}])
+        product_image_add(product=product, data=png(), filename=f"{i}.png")
+    with django_assert_max_num_queries(12) as small:
+        owner.get(url("products", seller))
+    for _ in range(12):
+        ProductFactory(seller=seller, variants=[{}, {}, {}])
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = owner.get(url("products", seller))
+    assert response.content.decode().count("sc-product-title") == 15
