@@ -289,3 +289,24 @@ def test_with_redis_recording_a_batch_is_one_rpush(clip, monkeypatch):
     assert calls == [["RPUSH"]]
     assert len(queries) == 0  # anonymous: no database at all
     assert buffer.pending() == 1
+
+
+def test_demo_engagement_is_plausible_and_idempotent(world):
+    import random
+
+    from creators.demo.engagement import load_engagement_demo
+
+    makers = [world.creator(f"demo{i}") for i in range(3)]
+    for i in range(12):
+        world.video(makers[i % 3], category=world.cooking if i % 2 else world.beauty)
+    shopper = viewer(world, "shopper")
+    first = load_engagement_demo(rng=random.Random("demo"))
+    assert first["creators.Video engagement set"] == 12
+    profile = FeedProfile.objects.get(user=shopper)
+    assert set(profile.categories) <= {str(world.cooking.pk), str(world.beauty.pk)}
+    assert profile.liked and VideoLike.objects.filter(user=shopper).count() == len(profile.liked)
+    for video in Video.objects.all():
+        assert video.completion_count <= video.view_count
+        assert video.like_count >= video.likes.count()
+    again = load_engagement_demo(rng=random.Random("demo"))
+    assert not +again  # nothing written the second time
