@@ -52,6 +52,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="",
         help="comma-separated subset to run (healthz always runs); see --list",
     )
+    load.add_argument(
+        "--skew",
+        type=float,
+        default=0.8,
+        help="popularity skew of product requests: the k-th most popular of 2000 sampled "
+        "products weighs 1/k**skew (0.8; 0 = uniform)",
+    )
     load.add_argument("--list", action="store_true", help="list the scenarios and exit")
     load.add_argument(
         "--serve",
@@ -330,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"dataset {verb} ({load_report.seconds} s)")
     clear_bench_cache(args.redis_url)
 
-    ctx = scenarios.Context(rng=random.Random(args.seed))
+    ctx = scenarios.Context(rng=random.Random(args.seed), skew=args.skew)
     built = [(sc, sc.build(ctx)) for sc in chosen]
     connections.close_all()
 

@@ -54,13 +54,20 @@ class Context:
     """What request builders may use: a seeded random generator and the loaded dataset."""
 
     rng: random.Random
-    sample: int = 2000  # distinct requests per scenario
+    sample: int = 2000  # distinct products (or other items) a scenario may ask for
+    draws: int = 5000  # requests in a scenario's rotation
+    skew: float = 0.8  # popularity skew: the k-th most popular item weighs 1/k**skew
     market: str = "US"  # anonymous visitors land in the default market
     cache: dict = field(default_factory=dict)
 
+    def popular(self, items: list) -> list:
+        """``draws`` picks from items ordered most popular first (see ``zipf_draw``)."""
+        return zipf_draw(self.rng, items, self.draws, self.skew)
+
     @cached_property
     def visible_products(self) -> list[tuple[int, str]]:
-        """(id, product page path) of products a shopper in ``market`` may see, sampled."""
+        """(id, product page path) of products a shopper in ``market`` may see: a random
+        sample, ordered best-selling first."""
         from django.urls import NoReverseMatch
 
         from shop.models import Product
@@ -68,13 +75,13 @@ class Context:
         ids = list(Product.objects.visible_in(self.market).values_list("id", flat=True))
         chosen = self.rng.sample(ids, min(self.sample, len(ids)))
         out = []
-        for p in Product.objects.filter(id__in=chosen).only("id", "title"):
+        products = Product.objects.filter(id__in=chosen).only("id", "title", "sold_count")
+        for p in products.order_by("-sold_count", "-id"):
             try:
                 path = p.get_absolute_url()
             except NoReverseMatch:  # the HTML views are not there yet
                 path = f"/products/{p.id}/"
             out.append((p.id, path))
-        self.rng.shuffle(out)
         return out
 
     @cached_property
@@ -82,6 +89,16 @@ class Context:
         from .dataset import search_queries
 
         return search_queries(self.rng, min(self.sample, 500))
+
+
+def zipf_draw(rng: random.Random, items: list, n: int, skew: float) -> list:
+    """n picks from ``items`` (most popular first), the k-th weighing 1/k**skew. Shoppers'
+    attention is head-heavy: a few products get most views, the long tail a few each. With
+    skew 0 every item is equally likely."""
+    if not items:
+        return []
+    weights = [1 / k**skew for k in range(1, len(items) + 1)]
+    return rng.choices(items, weights=weights, k=n)
 
 
 @dataclass(frozen=True)
@@ -130,12 +147,12 @@ def healthz(ctx: Context) -> list[Request]:
 
 @scenario("product_api", "product API detail", target=Target(ratio_min=0.5))
 def product_api(ctx: Context) -> list[Request]:
-    return [Request(f"/api/products/{pk}/") for pk, _ in ctx.visible_products]
+    return [Request(f"/api/products/{pk}/") for pk, _ in ctx.popular(ctx.visible_products)]
 
 
 @scenario("product_page", "product page HTML", target=Target(ratio_min=0.35))
 def product_page(ctx: Context) -> list[Request]:
-    return [Request(path) for _, path in ctx.visible_products]
+    return [Request(path) for _, path in ctx.popular(ctx.visible_products)]
 
 
 @scenario("shop_tab", "Shop tab page /shop/")

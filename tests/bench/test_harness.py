@@ -6,7 +6,7 @@ import pytest
 
 from bench import report
 from bench.dataset import Weighted, price_minor, search_queries
-from bench.scenarios import SCENARIOS, Target, by_name
+from bench.scenarios import SCENARIOS, Target, by_name, zipf_draw
 from bench.server import parse_proc_status
 from bench.wrk import Request, WrkError, WrkResult, parse_output
 
@@ -146,3 +146,13 @@ def test_scenarios_are_registered_with_healthz_first_and_unique_names():
     assert len(names) == len(set(names))
     with pytest.raises(KeyError):
         by_name(["healthz", "nope"])
+
+
+def test_zipf_draw_is_head_heavy_and_uniform_without_skew():
+    items = list(range(1000))
+    skewed = zipf_draw(random.Random(5), items, 20_000, 0.8)
+    assert skewed.count(0) > 10 * max(skewed.count(999), 1)
+    assert len(set(skewed)) > 500  # the long tail is still visited
+    flat = zipf_draw(random.Random(5), items, 20_000, 0)
+    assert max(flat.count(i) for i in items) < 60
+    assert zipf_draw(random.Random(5), [], 10, 1) == []
