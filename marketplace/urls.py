@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/", include("shop.api.orders_urls")),
     path("api/", include("creators.api.urls")),
     path("cart/", include("shop.cart.urls")),
+    path("orders/", include("shop.orders.urls")),
+    path("seller/orders/", include("shop.seller.orders_urls")),
     path("seller/", include("shop.seller.urls")),
     path("", include("creators.urls")),
     path("", include("shop.urls")),

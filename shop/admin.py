@@ -466,3 +466,6 @@ class DealAdmin(admin.ModelAdmin):
     def state(self, obj: Deal) -> str:
         state = deal_state(obj)
         return format_html('<b style="color:{}">{}</b>', _STATE_COLOURS[state], state)
+
+
+from . import admin_orders  # noqa: E402, F401  (orders, payments, refunds, returns, holds)

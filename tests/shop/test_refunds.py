@@ -215,3 +215,32 @@ def test_completed_orders_are_not_refunded_here(delivered_us):
     )
     with pytest.raises(InvalidTransition):
         order_refund(order_id=delivered_us.pk, full=True)
+
+
+def test_staff_refund_from_the_admin_goes_through_the_service(
+    client, delivered_us, django_assert_max_num_queries
+):
+    from marketplace.models import User
+
+    staff = User.objects.create_superuser("staff", "staff@example.com", "pw-12345")
+    client.force_login(staff)
+    with django_assert_max_num_queries(20):
+        assert client.get("/admin/shop/order/").status_code == 200
+    pages = ["payment", "refund", "returnrequest", "stockhold", f"order/{delivered_us.pk}/change"]
+    for page in pages:
+        url = f"/admin/shop/{page}/"
+        assert client.get(url).status_code == 200, url
+    url = f"/admin/shop/order/{delivered_us.pk}/refund/"
+    assert "still refundable" in client.get(url).content.decode()
+    both = client.post(url, {"everything": "on", "amount": "1.00", "reason": "x"})
+    assert "Choose one" in both.content.decode()
+    too_precise = client.post(url, {"amount": "1.001", "reason": "x"})
+    assert "more decimal places" in too_precise.content.decode()
+    with committed():
+        done = client.post(url, {"amount": "5.01", "reason": "Late delivery"})
+    assert done.status_code == 302
+    refund = Refund.objects.get()
+    assert (refund.amount_minor, refund.actor, refund.reason) == (501, staff, "Late delivery")
+    _assert_adds_up(delivered_us)
+    assert delivered_us.status == OrderStatus.PARTIALLY_REFUNDED
+    assert delivered_us.history.last().actor == staff
