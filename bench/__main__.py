@@ -46,6 +46,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     load.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
     load.add_argument("--duration", type=float, default=10, help="seconds per scenario (10)")
     load.add_argument("--warmup", type=float, default=3, help="wrk warm-up seconds, unmeasured (3)")
+    load.add_argument(
+        "--warmup-max",
+        type=float,
+        default=30,
+        help="longest warm-up, when one pass through a scenario's requests takes longer (30)",
+    )
     load.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     load.add_argument(
         "--scenarios",
@@ -260,7 +266,14 @@ def run_scenario(server, args, sc: scenarios.Scenario, requests, workdir: Path) 
     common = dict(base_url=server.base_url, requests_file=path, threads=args.threads)
     prime(server, requests, args.workers)
     if args.warmup > 0:
-        wrk.run(**common, connections=connections, duration_s=args.warmup)
+        # At least --warmup seconds, and one pass through the requests (so caches hold
+        # what a live site would), but no longer than --warmup-max.
+        warm = wrk.run(**common, connections=connections, duration_s=args.warmup)
+        left = len(requests) - warm.requests
+        if left > 0 and warm.rps > 0:
+            extra = min(args.warmup_max - args.warmup, left / warm.rps)
+            if extra >= 1:
+                wrk.run(**common, connections=connections, duration_s=extra)
     log(f"{sc.name}: {len(requests)} distinct requests, {connections} connections")
     row.result = wrk.run(**common, connections=connections, duration_s=args.duration)
     row.loadavg = loadavg()
