@@ -81,10 +81,9 @@ class VideoDetailsForm(forms.Form):
 
 
 def video_help_text() -> str:
-    return (
-        f"MP4, WebM or MOV, up to {format_bytes(video_max_bytes())} and "
-        f"{format_duration(video_max_seconds())} minutes."
-    )
+    seconds = video_max_seconds()
+    length = f"{seconds // 60} minutes" if seconds % 60 == 0 else format_duration(seconds)
+    return f"MP4, WebM or MOV, up to {format_bytes(video_max_bytes())} and {length}."
 
 
 class VideoUploadForm(VideoDetailsForm):

@@ -203,11 +203,11 @@ def _user_for(handle: str, market: str, counts: Counter):
     return user
 
 
-def creators_load(counts: Counter) -> dict[str, Creator]:
-    handles = [plan.handle for plan in CREATORS]
+def creators_load(counts: Counter, roster: list[CreatorPlan]) -> dict[str, Creator]:
+    handles = [plan.handle for plan in roster]
     existing = {c.handle: c for c in Creator.objects.filter(handle__in=handles)}
     out = {}
-    for plan in CREATORS:
+    for plan in roster:
         creator = existing.get(plan.handle)
         if creator is None:
             user = _user_for(plan.handle, plan.market, counts)
@@ -233,10 +233,10 @@ def creators_load(counts: Counter) -> dict[str, Creator]:
     return out
 
 
-def _products_by_market() -> dict[str, list[Product]]:
+def _products_by_market(markets: set[str]) -> dict[str, list[Product]]:
     images = ProductImage.objects.order_by("position", "id")
     products = (
-        Product.objects.filter(market__in={plan.market for plan in CREATORS})
+        Product.objects.filter(market__in=markets)
         .filter(status=ProductStatus.ACTIVE, seller__is_active=True)
         .select_related("category")
         .prefetch_related(Prefetch("images", queryset=images, to_attr="image_list"))
@@ -248,17 +248,20 @@ def _products_by_market() -> dict[str, list[Product]]:
     return out
 
 
-def _plan(creators: dict[str, Creator], rng: random.Random) -> list[VideoPlan]:
-    catalog = _products_by_market()
+def _plan(
+    creators: dict[str, Creator], rng: random.Random, roster: list[CreatorPlan]
+) -> list[VideoPlan]:
+    catalog = _products_by_market({plan.market for plan in roster})
     plans = []
-    for creator_plan in CREATORS:
+    for creator_plan in roster:
         pool = catalog.get(creator_plan.market, [])
         if not pool:
             continue
         focus = creator_plan.focus
         focused = [p for p in pool if p.category and p.category.slug in focus] or pool
+        firsts = rng.sample(focused, len(focused))  # each video leads with another product
         for slot in range(1, creator_plan.videos + 1):
-            first = rng.choice(focused)
+            first = firsts[(slot - 1) % len(firsts)]
             n = rng.choices((1, 2, 3), weights=(5, 3, 2))[0]
             related = [
                 p for p in focused if p.pk != first.pk and p.category_id == first.category_id
@@ -356,15 +359,25 @@ def _save(plan: VideoPlan, clip: Clip, video: Video | None, now, counts: Counter
     counts["creators.Video created"] += 1
 
 
-def load_creators_demo(*, rng: random.Random, progress=None, workers: int | None = None) -> Counter:
-    """Load the demo creators and videos; returns what was written, by kind."""
+def load_creators_demo(
+    *,
+    rng: random.Random,
+    progress=None,
+    workers: int | None = None,
+    roster: list[CreatorPlan] | None = None,
+) -> Counter:
+    """Load the demo creators and videos; returns what was written, by kind.
+
+    ``progress`` is a DemoContext (``add_steps``/``step``), a tqdm bar or None; ``roster``
+    replaces ``CREATORS`` (tests use a short one)."""
+    roster = CREATORS if roster is None else roster
     counts: Counter = Counter()
     steps = _Steps(progress)
-    steps.add(len(CREATORS), "creators")
-    creators = creators_load(counts)
-    steps.step(len(CREATORS))
+    steps.add(len(roster), "creators")
+    creators = creators_load(counts, roster)
+    steps.step(len(roster))
 
-    plans = _plan(creators, rng)
+    plans = _plan(creators, rng, roster)
     existing = {
         (v.creator_id, v.file.name): v
         for v in Video.objects.filter(creator__in=creators.values(), file__contains="/demo-")

@@ -122,7 +122,7 @@ def studio_video_new(request):
         form = VideoUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                video_services.video_upload(
+                video = video_services.video_upload(
                     creator=creator,
                     upload=form.cleaned_data["file"],
                     caption=form.cleaned_data["caption"],
@@ -132,7 +132,13 @@ def studio_video_new(request):
             except CreatorsError as exc:
                 _form_error(form, exc)
             else:
-                messages.success(request, "Uploaded. Your video will be live in a moment.")
+                video.refresh_from_db(fields=["status"])  # processed already without a broker
+                messages.success(
+                    request,
+                    "Your video is live."
+                    if video.status == VideoStatus.PUBLISHED
+                    else "Uploaded. Your video will be live in a moment.",
+                )
                 return _done(request, reverse("studio-videos"))
         selected = _ids(request.POST.getlist("products"))
     else:

@@ -221,3 +221,25 @@ def test_product_picker_search(client, creator, products):
     html = client.get(url, {"q": "serum", "products": [products[0].pk]}).content.decode()
     assert "Glow serum 0" not in html and "Glow serum 2" in html  # picked ones are not repeated
     assert "No products match" in client.get(url, {"q": "zzz"}).content.decode()
+
+
+def test_demo_creators_and_clips_load_once(markets, products, django_user_model):
+    import random
+    from dataclasses import replace
+
+    from creators.demo.creators import CREATORS, load_creators_demo
+
+    django_user_model.objects.create_user("shopper", market=markets["US"])
+    roster = [replace(plan, videos=1) for plan in CREATORS[:2]]  # casey.creates, glowwithmia
+    counts = load_creators_demo(rng=random.Random(1), roster=roster, workers=1)
+    assert counts["creators.Creator created"] == 2 and counts["clips made"] == 2
+    casey = Creator.objects.get(handle="casey.creates")
+    assert casey.user.username == "creator" and casey.user.check_password("demo-pass-2026")
+    assert casey.avatar and casey.video_count == 1
+    video = Video.objects.get(creator=casey)
+    assert video.status == VideoStatus.PUBLISHED and video.published_at
+    assert video.file.name.endswith("demo-001.mp4") and video.poster.name.endswith(".jpg")
+    assert (video.width, video.height) == (540, 960) and 5000 <= video.duration_ms <= 15000
+    assert 1 <= video.tags.count() <= 3 and video.category_id
+    assert Follow.objects.filter(follower__username="shopper").count() == 2
+    assert load_creators_demo(rng=random.Random(1), roster=roster, workers=1) == {}
