@@ -113,7 +113,9 @@ _OUT_TIME = re.compile(rb"^out_time_us=(\d+)$", re.MULTILINE)
 
 def _split_top_level(text: str) -> list[str]:
     """Split an ffmpeg stream description on commas outside parentheses."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         depth += char == "("
         depth -= char == ")"
@@ -146,7 +148,8 @@ def parse_probe(report: str, *, container: str) -> Probe:
         raise MediaError("This file has no video track.", detail=report[-500:])
     parts = _split_top_level(video)
     codec = parts[0].split(" ", 1)[0]
-    pixel_format = re.match(r"[a-z0-9_]*", parts[1] if len(parts) > 1 else "").group(0)
+    pixel_match = re.match(r"[a-z0-9_]*", parts[1] if len(parts) > 1 else "")
+    pixel_format = pixel_match.group(0) if pixel_match else ""
     dims = next((m for p in parts if (m := _DIMENSIONS.match(p))), None)
     if dims is None or 0 in (int(dims.group(1)), int(dims.group(2))):
         raise MediaError("The video track has no picture size.", detail=video)

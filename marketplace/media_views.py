@@ -16,10 +16,12 @@ import os
 import posixpath
 import re
 from email.utils import formatdate, parsedate_to_datetime
+from typing import Literal
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
 BLOCK_SIZE = 64 * 1024
@@ -56,7 +58,7 @@ class _RangeFile:
         self._file.close()
 
 
-def parse_range(header: str, size: int) -> tuple[int, int] | None | bool:
+def parse_range(header: str, size: int) -> tuple[int, int] | None | Literal[False]:
     """The single byte range ``(start, end)`` (inclusive) a Range header asks for.
 
     ``None`` when the header is absent, malformed or asks for several ranges (the whole
@@ -152,22 +154,23 @@ def serve_media(request, path: str):
     if not INLINE_TYPES.match(content_type):
         headers["Content-Disposition"] = "attachment"
     if _not_modified(request, etag, mtime):
-        response = HttpResponseNotModified()
+        not_modified = HttpResponseNotModified()
         for key in ("ETag", "Last-Modified", "Cache-Control"):
             if key in headers:
-                response[key] = headers[key]
-        return response
+                not_modified[key] = headers[key]
+        return not_modified
 
     wanted = request.headers.get("Range", "")
     byte_range = parse_range(wanted, size) if _range_applies(request, etag, last_modified) else None
     if byte_range is False:
-        response = HttpResponse(status=416, content_type=content_type)
-        response["Content-Range"] = f"bytes */{size}"
-        response["Accept-Ranges"] = "bytes"
-        return response
+        unsatisfiable = HttpResponse(status=416, content_type=content_type)
+        unsatisfiable["Content-Range"] = f"bytes */{size}"
+        unsatisfiable["Accept-Ranges"] = "bytes"
+        return unsatisfiable
     start, end = byte_range if byte_range else (0, size - 1)
     length = max(0, end - start + 1)
     status = 206 if byte_range else 200
+    response: HttpResponseBase
     if request.method == "HEAD":
         response = HttpResponse(status=status, content_type=content_type)
     else:
@@ -176,8 +179,9 @@ def serve_media(request, path: str):
         except (FileNotFoundError, SuspiciousFileOperation):
             raise Http404("No such file.")
         body = _RangeFile(stored, start, length) if byte_range else stored
-        response = FileResponse(body, status=status, content_type=content_type)
-        response.block_size = BLOCK_SIZE
+        streamed = FileResponse(body, status=status, content_type=content_type)
+        streamed.block_size = BLOCK_SIZE
+        response = streamed
     if "Content-Disposition" not in headers and response.has_header("Content-Disposition"):
         del response["Content-Disposition"]  # FileResponse's "inline; filename=<path>"
     for key, value in headers.items():

@@ -24,8 +24,8 @@ class CreatorRefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Creator
-        fields = ("handle", "display_name", "avatar_url", "url")
-        read_only_fields = fields
+        fields: tuple[str, ...] = ("handle", "display_name", "avatar_url", "url")
+        read_only_fields: tuple[str, ...] = fields
 
     @extend_schema_field(_URI)
     def get_avatar_url(self, creator) -> str | None:

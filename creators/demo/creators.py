@@ -224,7 +224,7 @@ def creators_load(counts: Counter, roster: list[CreatorPlan]) -> dict[str, Creat
                 creator.avatar.save("avatar.jpg", avatar, save=False)
                 creator.save()
                 counts["creators.Creator created"] += 1
-        elif not creator.avatar or not creator.avatar.storage.exists(creator.avatar.name):
+        elif not creator.avatar.name or not creator.avatar.storage.exists(creator.avatar.name):
             avatar = ContentFile(avatar_draw(plan.name, plan.colours))
             creator.avatar.save("avatar.jpg", avatar, save=False)
             creator.save(update_fields=["avatar"])
@@ -385,7 +385,7 @@ def load_creators_demo(
     todo: list[tuple[VideoPlan, Video | None]] = []
     for plan in plans:
         video = existing.get((plan.creator.pk, f"{plan.stem}.mp4"))
-        if video is None or not default_storage.exists(video.file.name):
+        if video is None or not default_storage.exists(video.file.name or ""):
             todo.append((plan, video))
     steps.add(len(todo), "creator videos")
     now = timezone.now()

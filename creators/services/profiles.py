@@ -58,9 +58,9 @@ def avatar_prepare(upload) -> bytes:
         with Image.open(upload) as img:
             if img.format not in ("JPEG", "PNG", "WEBP", "GIF"):
                 raise InvalidAvatar()
-            img = ImageOps.exif_transpose(img)
+            oriented = ImageOps.exif_transpose(img)
             square = ImageOps.fit(
-                img.convert("RGB"), (AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS
+                oriented.convert("RGB"), (AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS
             )
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise InvalidAvatar()

@@ -60,10 +60,12 @@ def _process_timeout() -> float:
 
 
 def format_bytes(n: int) -> str:
+    size = float(n)
     for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}".replace(".0 ", " ")
-        n /= 1024
+        if size < 1024 or unit == "GB":
+            text = f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+            return text.replace(".0 ", " ")
+        size /= 1024
     raise AssertionError("unreachable")
 
 
@@ -183,7 +185,7 @@ def video_upload(
             )
             transaction.on_commit(lambda: video_process.delay(video.pk))
     except BaseException:
-        if video.source:
+        if video.source.name:
             video.source.storage.delete(video.source.name)
         raise
     return video
@@ -244,7 +246,7 @@ def video_process_source(*, video_id: int) -> Video | None:
     video = Video.objects.filter(pk=video_id).first()
     if video is None or video.status != VideoStatus.PROCESSING:
         return video
-    if not video.source or not video.source.storage.exists(video.source.name):
+    if not video.source.name or not video.source.storage.exists(video.source.name):
         return video_fail(video_id=video.pk, reason="The uploaded file is missing: upload again.")
     container = _sniff_stored(video.source)
     if container is None:
@@ -271,10 +273,10 @@ def video_process_source(*, video_id: int) -> Video | None:
     )
 
 
-def _delete_on_commit(storage, names: Iterable[str]) -> None:
-    names = [n for n in names if n]
-    if names:
-        transaction.on_commit(lambda: [storage.delete(n) for n in names])
+def _delete_on_commit(storage, names: Iterable[str | None]) -> None:
+    stored = [n for n in names if n]
+    if stored:
+        transaction.on_commit(lambda: [storage.delete(n) for n in stored])
 
 
 def _publish(
