@@ -20,7 +20,7 @@ from . import pools, store
 from . import reasons as R
 from .cursors import CursorExpired, decode, encode
 from .pages import FeedPage, _Entry, _items, _keyset_rows, _position, _published
-from .ranking import RankContext, rank
+from .ranking import EXPLORE_SHARE, RankContext, rank
 from .viewer import ViewerState
 
 GENERATE = 30
@@ -34,7 +34,9 @@ def _new_session(market_code: str, rng: random.Random) -> dict:
         "c": [],  # creator of each id, for "not interested" filtering
         "r": [],  # reasons of each id
         "base": 0,  # absolute position of ids[0]
-        "credit": rng.random(),  # exploration credit, randomly phased per session
+        # Exploration credit, randomly phased per session; below 1 - share so the very
+        # first video is never an exploration pick.
+        "credit": rng.random() * (1 - EXPLORE_SHARE),
         "seed": rng.getrandbits(32),
         "t0": time.time(),
         "tail": [],  # keyset position once the pools are exhausted

@@ -156,9 +156,8 @@
     muted = !muted;
     list.querySelectorAll("video").forEach((el) => { el.muted = muted; });
     app.classList.toggle("is-unmuted", !muted);
-    list.querySelectorAll("[data-sound]").forEach((b) => {
-      b.setAttribute("aria-pressed", String(!muted));
-      b.querySelector("[data-sound-label]").textContent = muted ? "Tap to unmute" : "Sound on";
+    list.querySelectorAll("[data-sound-label]").forEach((label) => {
+      label.textContent = muted ? "Unmute" : "Mute";
     });
   }
 
@@ -315,6 +314,12 @@
     if (e.target.closest("[data-share]") && item) { share(item); return; }
     if (e.target.closest("[data-more]") && item) { openSheet(item); return; }
     if (e.target.closest("[data-sound]") && item) { toggleSound(item); return; }
+    const nav = e.target.closest("[data-nav]");
+    if (nav && active) {
+      const to = nav.dataset.nav === "1" ? active.nextElementSibling : active.previousElementSibling;
+      if (to) to.scrollIntoView({ behavior: reduceMotion ? "auto" : "smooth" });
+      return;
+    }
     if (e.target.closest("[data-not-interested]") && sheetItem) { sheet.close(); notInterested(sheetItem); return; }
     if (e.target.closest("[data-copy-link]") && sheetItem) {
       const it = sheetItem;
@@ -418,7 +423,7 @@
     video.muted = true;
     return el("li", { class: "feed-item", "data-id": item.id, "data-creator": c.id, "data-handle": c.handle, "data-share-url": item.url }, el("article", { class: "clip", "aria-label": `Video by @${c.handle}` }, [
       video,
-      el("button", { type: "button", class: "clip-sound", "data-sound": "", "aria-pressed": String(!muted) }, [svg(ICONS.sound), el("span", { "data-sound-label": "" }, muted ? "Tap to unmute" : "Sound on")]),
+      el("button", { type: "button", class: "clip-sound", "data-sound": "" }, [svg(ICONS.sound), el("span", { "data-sound-label": "" }, muted ? "Unmute" : "Mute")]),
       el("div", { class: "clip-rail" }, [
         el("div", { class: "rail-creator" }, [avatar, followForm]),
         el("button", { type: "button", class: "rail-btn", "data-like": "", "aria-pressed": String(item.viewer.liked), "aria-label": "Like" }, [svg(ICONS.like), el("span", { class: "rail-count", "data-like-count": "", "data-count": item.counts.likes }, compact(item.counts.likes))]),
