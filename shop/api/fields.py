@@ -9,7 +9,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -144,7 +143,3 @@ def image_urls(request, product) -> tuple[str | None, str | None]:
         return None, None
     first = images[0]
     return absolute(request, first.url), absolute(request, first.thumbnail_url)
-
-
-def reverse_absolute(request, name: str, **kwargs) -> str:
-    return absolute(request, reverse(name, kwargs=kwargs)) or ""
