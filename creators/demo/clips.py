@@ -1,4 +1,5 @@
-"""Demo clips: short 9:16 H.264/AAC videos made with ffmpeg from a product's picture.
+"""Demo media: short 9:16 H.264/AAC clips made with ffmpeg from a product's picture, and
+creators' avatars.
 
 The frame is drawn with Pillow (the picture on a blurred, darkened copy of itself, and a
 text sticker), then ffmpeg slowly zooms into it. Text is never drawn by ffmpeg, whose
@@ -183,3 +184,19 @@ def clip_make(
         duration_ms = round(frames / FPS * 1000)
         poster = poster_jpeg(out, at_seconds=poster_at(duration_ms))
         return Clip(video=out.read_bytes(), poster=poster, duration_ms=duration_ms)
+
+
+def avatar_draw(name: str, colours: tuple[str, str]) -> bytes:
+    """A square JPEG: a diagonal gradient between two colours with the initials."""
+    size = 320
+    start = Image.new("RGB", (size, size), colours[0])
+    end = Image.new("RGB", (size, size), colours[1])
+    mask = Image.linear_gradient("L").resize((size, size)).rotate(45, fillcolor=128)
+    image = Image.composite(end, start, mask)
+    initials = "".join(part[0] for part in name.split()[:2]).upper()
+    ImageDraw.Draw(image).text(
+        (size // 2, size // 2), initials, font=_font(132), fill="white", anchor="mm"
+    )
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=86)
+    return out.getvalue()

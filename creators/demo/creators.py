@@ -12,7 +12,6 @@ storage are never made again.
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import random
@@ -26,14 +25,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
-from PIL import Image, ImageDraw
 
 from shop.models import Product, ProductImage, ProductStatus
 
 from .. import media
 from ..models import Creator, Video, VideoProduct, VideoStatus
 from ..services.profiles import follow_create
-from .clips import Clip, _font, clip_make
+from .clips import Clip, avatar_draw, clip_make
 
 log = logging.getLogger(__name__)
 
@@ -121,15 +119,10 @@ CAPTIONS = [
     "Why the {title} lives in my cart",
 ]
 HASHTAGS = {
-    "beauty": "skincare beauty glowup",
-    "fashion": "ootd style outfitideas",
-    "home": "homedecor cozyhome",
-    "kitchen": "kitchenhacks recipe",
-    "tech": "gadgets techreview",
-    "fitness": "homeworkout fitness",
-    "snacks": "snacktok tastetest",
-    "toys": "toys giftideas",
-}
+    "beauty": "skincare beauty glowup", "fashion": "ootd style outfitideas",
+    "home": "homedecor cozyhome", "kitchen": "kitchenhacks recipe", "tech": "gadgets techreview",
+    "fitness": "homeworkout fitness", "snacks": "snacktok tastetest", "toys": "toys giftideas",
+}  # fmt: skip
 GENERIC_TAGS = ["review", "haul", "founditonthemarketplace", "shopwithme", "musthave"]
 
 
@@ -168,22 +161,6 @@ class _Steps:
             self.progress.step(n)
         elif self.progress is not None:
             self.progress.update(n)
-
-
-def avatar_draw(name: str, colours: tuple[str, str]) -> bytes:
-    """A square JPEG: a diagonal gradient between two colours with the initials."""
-    size = 320
-    start = Image.new("RGB", (size, size), colours[0])
-    end = Image.new("RGB", (size, size), colours[1])
-    mask = Image.linear_gradient("L").resize((size, size)).rotate(45, fillcolor=128)
-    image = Image.composite(end, start, mask)
-    initials = "".join(part[0] for part in name.split()[:2]).upper()
-    ImageDraw.Draw(image).text(
-        (size // 2, size // 2), initials, font=_font(132), fill="white", anchor="mm"
-    )
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=86)
-    return out.getvalue()
 
 
 def _user_for(handle: str, market: str, counts: Counter):
