@@ -19,10 +19,11 @@ install: $(VENV)/.installed
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# `exec`: make passes a SIGTERM on to its child, which must be the script, not a shell.
 demo: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
-	DEBUG=$${DEBUG:-1} PORT=$(PORT) BIN=$(BIN) ./bin/serve-demo
+	DEBUG=$${DEBUG:-1} PORT=$(PORT) BIN=$(BIN) exec ./bin/serve-demo
 
 test: install
 	$(BIN)/ruff check .
