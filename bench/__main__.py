@@ -400,7 +400,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{load_before} before, {loadavg()} after, 1-min peak {busiest:.1f} "
         "(above the CPU count, other work on the machine shared the CPUs)",
         f"- gunicorn {args.workers} × {args.worker_class} workers; wrk {args.threads} threads, "
-        f"{args.duration:g} s per scenario after {args.warmup:g} s warm-up",
+        f"{args.duration:g} s per scenario after a warm-up of {args.warmup:g}–"
+        f"{args.warmup_max:g} s (one pass through its requests); product requests skewed "
+        f"{args.skew:g} towards best sellers",
         f"- dataset: {args.products} products, {args.sellers} sellers "
         + ("(loaded this run)" if load_report.loaded else "(already loaded)"),
         "- ratio base: mean /healthz req/s of its first and last runs = "
