@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -75,11 +77,17 @@ def accounts_load(ctx: DemoContext) -> None:
 
 
 def app_loaders() -> list[tuple[str, object]]:
-    """``<app>.demo.load`` for every installed app but the kernel, in INSTALLED_APPS order
-    (so shop's catalog exists before creators tag its products)."""
+    """``<app>.demo.load`` for every project app but the kernel, in INSTALLED_APPS order
+    (so shop's catalog exists before creators tag its products). Third-party apps are
+    skipped: a ``demo`` module there is none of our business."""
     loaders = []
     for config in apps.get_app_configs():
-        if config.name == "marketplace":
+        path = Path(config.path)
+        if (
+            config.name == "marketplace"
+            or not path.is_relative_to(settings.BASE_DIR)
+            or "site-packages" in path.parts
+        ):
             continue
         name = f"{config.name}.demo"
         if importlib.util.find_spec(name) is None:

@@ -227,3 +227,11 @@ def test_deal_prices_are_clean_and_below_the_price():
     assert deal_price(2999, 70, "USD") == 1999
     assert deal_price(4480, 70, "JPY") == 3130
     assert deal_price(489_000, 70, "IDR") == 342_000
+
+
+def test_the_kernel_finds_app_loaders_in_project_apps_only():
+    from marketplace.demo.loader import app_loaders
+
+    labels = [label for label, _load in app_loaders()]
+    assert labels[0] == "shop"  # before creators, whose videos tag shop's products
+    assert set(labels) <= {"shop", "creators"}
