@@ -54,6 +54,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     load.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     load.add_argument(
+        "--no-paired",
+        dest="paired",
+        action="store_false",
+        help="compare every scenario with the run's mean /healthz instead of a /healthz "
+        "measured right after it",
+    )
+    load.add_argument(
         "--scenarios",
         default="",
         help="comma-separated subset to run (healthz always runs); see --list",
@@ -371,11 +378,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve:
         return serve_until_interrupted(server, built)
     try:
+        floor_file = wrk.write_requests(workdir / "floor.requests", [wrk.Request("/healthz")])
         for sc, requests in built:
             row = run_scenario(server, args, sc, requests, workdir)
             rows.append(row)
             if sc.name == scenarios.HEALTHZ and row.result:
                 healthz_rps.append(row.result.rps)
+            elif row.result and args.paired:
+                # The floor again, right after: other work on the machine comes and goes,
+                # and a ratio is only fair against a floor measured under the same load.
+                floor = wrk.run(
+                    base_url=server.base_url,
+                    requests_file=floor_file,
+                    threads=args.threads,
+                    connections=args.connections,
+                    duration_s=max(3.0, args.duration / 2),
+                )
+                row.floor_rps = floor.rps
+                healthz_rps.append(floor.rps)
+                log(f"{sc.name}: paired /healthz floor {floor.rps:.0f} req/s")
         # The floor again at the end: if the machine got busier meanwhile, it shows here.
         healthz = scenarios.by_name([scenarios.HEALTHZ])[0]
         again = run_scenario(server, args, healthz, [wrk.Request("/healthz")], workdir)
@@ -405,7 +426,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.skew:g} towards best sellers",
         f"- dataset: {args.products} products, {args.sellers} sellers "
         + ("(loaded this run)" if load_report.loaded else "(already loaded)"),
-        "- ratio base: mean /healthz req/s of its first and last runs = "
+        (
+            "- ratio base: the /healthz req/s measured right after each scenario (column "
+            "floor); mean of all /healthz runs = "
+            if args.paired
+            else "- ratio base: mean /healthz req/s of its first and last runs = "
+        )
         + ("n/a" if base is None else f"{base:.0f}"),
     ]
     memory_text = report.memory_lines(memory, master.__dict__ if master else None, replaced)
@@ -431,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
                 "skipped": r.skipped,
                 "target": r.target.describe() if r.target else None,
                 "ratio": r.ratio,
+                "floor_rps": r.floor_rps,
                 "verdict": r.verdict,
                 "misses": r.misses,
                 "wrk": r.result.to_dict() if r.result else None,

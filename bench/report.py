@@ -21,6 +21,7 @@ class Row:
     ratio: float | None = None
     misses: list[str] = field(default_factory=list)
     loadavg: str = ""  # the machine's load average when the scenario finished
+    floor_rps: float | None = None  # /healthz measured right after this scenario
 
     @property
     def verdict(self) -> str:
@@ -48,7 +49,7 @@ def judge(rows: list[Row], baseline_rps: float | None) -> None:
     for row in rows:
         if row.result is None:
             continue
-        row.ratio = ratio(row.result.rps, baseline_rps)
+        row.ratio = ratio(row.result.rps, row.floor_rps or baseline_rps)
         if row.target:
             row.misses = row.target.check(
                 ratio=row.ratio, p95_ms=row.result.latency_ms["p95"], errors=row.result.errors
@@ -59,14 +60,15 @@ def _ms(value: float) -> str:
     return f"{value:.1f}" if value < 100 else f"{value:.0f}"
 
 
-HEADERS = ["scenario", "conns", "req/s", "× healthz", "p50 ms", "p95 ms", "p99 ms", "errors"]
+HEADERS = ["scenario", "conns", "req/s", "floor", "× healthz", "p50 ms", "p95 ms", "p99 ms"]
+HEADERS += ["errors"]
 HEADERS += ["target", "result"]
 
 
 def row_cells(row: Row) -> list[str]:
     target = row.target.describe() if row.target else ""
     if row.result is None:
-        return [row.name, str(row.connections), "–", "–", "–", "–", "–", "–", target, "SKIP"]
+        return [row.name, str(row.connections), *["–"] * 7, target, "SKIP"]
     r = row.result
     verdict = row.verdict
     if row.misses:
@@ -75,6 +77,7 @@ def row_cells(row: Row) -> list[str]:
         row.name,
         str(row.connections),
         f"{r.rps:.0f}",
+        "" if row.floor_rps is None else f"{row.floor_rps:.0f}",
         "–" if row.ratio is None else f"{row.ratio:.2f}",
         _ms(r.latency_ms["p50"]),
         _ms(r.latency_ms["p95"]),
@@ -89,7 +92,7 @@ def table(rows: list[Row]) -> str:
     """A Markdown table, padded so it also reads well in a terminal."""
     body = [row_cells(r) for r in rows]
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(HEADERS)]
-    numeric = {1, 2, 3, 4, 5, 6, 7}
+    numeric = {1, 2, 3, 4, 5, 6, 7, 8}
 
     def line(cells: list[str]) -> str:
         padded = [

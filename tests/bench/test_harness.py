@@ -156,3 +156,12 @@ def test_zipf_draw_is_head_heavy_and_uniform_without_skew():
     flat = zipf_draw(random.Random(5), items, 20_000, 0)
     assert max(flat.count(i) for i in items) < 60
     assert zipf_draw(random.Random(5), [], 10, 1) == []
+
+
+def test_a_paired_floor_wins_over_the_run_baseline():
+    row = report.Row("page", "page", 32, _result(300), Target(ratio_min=0.35))
+    row.floor_rps = 600
+    report.judge([row], report.baseline([1000]))
+    assert row.ratio == pytest.approx(0.5)
+    assert row.verdict == "PASS"
+    assert "|   600 |" in report.table([row])
