@@ -16,8 +16,10 @@ from drf_spectacular.extensions import OpenApiViewExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -306,3 +308,10 @@ def _after(ordering: tuple[str, ...], position: list) -> Q:
 
 # The project's default (REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"]).
 DefaultCursorPagination = KeysetCursorPagination
+
+
+class ThrottledObtainAuthToken(ObtainAuthToken):
+    """``POST /api/auth/token/``: DRF's token view, rate-limited against password guessing."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"

@@ -26,9 +26,9 @@ from .events import MAX_BODY_BYTES, InvalidEvent, PayloadTooLarge
 from .feeds import feed_page, page_size
 from .pages import FOLLOWING
 from .serializers import (
-    ErrorSerializer,
     EventBatchSerializer,
     EventsAcceptedSerializer,
+    FeedErrorSerializer,
     FeedPageSerializer,
 )
 
@@ -99,7 +99,7 @@ class FeedView(APIView):
             OpenApiParameter("mode", OpenApiTypes.STR, enum=["foryou", "popular", "newest"]),
             OpenApiParameter("v", OpenApiTypes.INT, description="Start with this video"),
         ],
-        responses={200: FeedPageSerializer, 400: ErrorSerializer, 410: ErrorSerializer},
+        responses={200: FeedPageSerializer, 400: FeedErrorSerializer, 410: FeedErrorSerializer},
     )
     def get(self, request):
         params = request.query_params
@@ -122,7 +122,7 @@ class FollowingFeedView(APIView):
         summary="Following feed",
         description="Newest videos of the creators the viewer follows.",
         parameters=_FEED_PARAMETERS[:2],
-        responses={200: FeedPageSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        responses={200: FeedPageSerializer, 400: FeedErrorSerializer, 403: FeedErrorSerializer},
     )
     def get(self, request):
         params = request.query_params
@@ -149,8 +149,8 @@ class EventsView(APIView):
         request=EventBatchSerializer,
         responses={
             202: EventsAcceptedSerializer,
-            400: ErrorSerializer,
-            413: ErrorSerializer,
+            400: FeedErrorSerializer,
+            413: FeedErrorSerializer,
         },
     )
     def post(self, request):

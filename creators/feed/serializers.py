@@ -95,7 +95,7 @@ class EventsAcceptedSerializer(serializers.Serializer):
     accepted = serializers.IntegerField()
 
 
-class ErrorSerializer(serializers.Serializer):
+class FeedErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable error code, e.g. invalid_event_type")
     detail = serializers.CharField()
     index = serializers.IntegerField(required=False, help_text="The offending event")

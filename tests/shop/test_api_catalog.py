@@ -445,7 +445,7 @@ def test_token_auth_with_good_credentials_authenticates_later_requests(api, mark
 
     assert response.status_code == 200
     token = response.json()["token"]
-    assert api.get("/api/seller/products/").status_code == 403  # not signed in
+    assert api.get("/api/seller/products/").status_code == 401  # not signed in
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/seller/products/").status_code == 200
 
