@@ -225,6 +225,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(seconds=env.int("OUTBOX_SWEEP_SECONDS", default=30)),
     },
     "stock-holds-expire": {"task": "shop.tasks.holds_expire", "schedule": timedelta(minutes=1)},
+    "commission-cuts-apply": {
+        "task": "shop.tasks.commission_cuts_apply",
+        "schedule": timedelta(hours=1),
+    },
     # Fold buffered engagement events; rebuild feed candidate pools when stale (~2 min).
     "feed-tick": {"task": "creators.tasks.engagement.feed_tick", "schedule": timedelta(seconds=15)},
     "returns-auto-approve": {
@@ -250,6 +254,7 @@ PAYMENT_SANDBOX_WEBHOOKS = env.bool("PAYMENT_SANDBOX_WEBHOOKS", default=True)
 MARKET_DEFAULT = env.str("MARKET_DEFAULT", default="US")
 CHECKOUT_HOLD_MINUTES = env.int("CHECKOUT_HOLD_MINUTES", default=15)
 IDEMPOTENCY_KEY_TTL_HOURS = 48  # kept at least 24 h, as promised to API clients
+COMMISSION_CUT_NOTICE_DAYS = 30  # a lowered rate applies this long after it is set
 COMMISSION_RATE_MIN_BP = 100
 COMMISSION_RATE_MAX_BP = 8000
 

@@ -104,3 +104,11 @@ def orders_complete() -> int:
     from .services.fulfilment import orders_complete as complete
 
     return len(complete())
+
+
+@shared_task
+def commission_cuts_apply() -> int:
+    """Announced commission cuts whose 30 days are up become the standing rate."""
+    from .services.catalog import commission_cuts_apply as apply
+
+    return apply()

@@ -76,6 +76,13 @@ class SellerProductSerializer(serializers.ModelSerializer):
     commission_rate = CommissionRateField(
         source="commission_rate_bp", read_only=True, help_text="Percent offered to creators"
     )
+    commission_rate_next = CommissionRateField(
+        source="commission_rate_next_bp",
+        read_only=True,
+        allow_null=True,
+        help_text="An announced cut, in force from commission_rate_next_at",
+    )
+    commission_rate_next_at = serializers.DateTimeField(read_only=True, allow_null=True)
     price = MoneyField(source="price_minor", currency="market.currency")
     compare_at_price = MoneyField(
         source="compare_at_minor", currency="market.currency", allow_null=True
@@ -98,6 +105,8 @@ class SellerProductSerializer(serializers.ModelSerializer):
             "option_names",
             "commission_rate",
             "commission_rate_bp",
+            "commission_rate_next",
+            "commission_rate_next_at",
             "price",
             "price_minor",
             "compare_at_price",

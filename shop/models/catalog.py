@@ -58,6 +58,10 @@ class Product(models.Model):
         ],
         help_text="Open-plan creator commission in basis points (1000 = 10 %)",
     )
+    # A cut announced to creators: it applies from ``commission_rate_next_at`` (30 days'
+    # notice); until then ``commission_rate_bp`` stands. A raise applies at once.
+    commission_rate_next_bp = models.PositiveIntegerField(null=True, blank=True)
+    commission_rate_next_at = models.DateTimeField(null=True, blank=True)
     # Kept in step with the variants by shop.services.catalog.product_refresh_summary, so
     # listing and sorting never aggregate over variants at read time.
     price_minor = models.BigIntegerField(default=0, help_text="Lowest variant price")
@@ -94,6 +98,12 @@ class Product(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("product-detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def commission_rate_at(self, when) -> int:
+        """The open-plan rate in force at ``when``, pending cut included once due."""
+        if self.commission_rate_next_at is not None and when >= self.commission_rate_next_at:
+            return self.commission_rate_next_bp
+        return self.commission_rate_bp
 
     @property
     def slug(self) -> str:

@@ -98,7 +98,11 @@ class ProductForm(forms.Form):
                 "tags": product.tags,
                 "status": product.status,
                 "option_names": ", ".join(product.option_names),
-                "commission_percent": Decimal(product.commission_rate_bp) / 100,
+                # The rate the seller chose: an announced cut, if any, else the standing one.
+                "commission_percent": Decimal(
+                    product.commission_rate_next_bp or product.commission_rate_bp
+                )
+                / 100,
             }
         kwargs.setdefault("initial", {}).setdefault("commission_percent", Decimal(10))
         kwargs["initial"].setdefault("status", ProductStatus.DRAFT)

@@ -6,11 +6,14 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Min, Sum
+from django.db.models import F, Min, Sum
+from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageOps
 
@@ -169,28 +172,59 @@ def product_create(*, seller, title: str, variants: Iterable[dict] = (), **field
 
 
 def product_update(*, product: Product, **changes) -> Product:
-    """Apply a seller's edits. Lowering the open commission rate on a product creators may
-    already promote needs 30 days' notice (PRODUCT.md), which has no home yet, so it is
-    refused except on a draft."""
+    """Apply a seller's edits; a commission change goes through ``product_commission_set``."""
     _only(changes, PRODUCT_EDITABLE_FIELDS)
-    new_rate = changes.get("commission_rate_bp")
-    if (
-        new_rate is not None
-        and new_rate < product.commission_rate_bp
-        and product.status != ProductStatus.DRAFT
-    ):
-        raise InvalidCommissionRate(
-            "Lowering the commission rate of a published product is not possible yet: "
-            "creators get 30 days' notice of a cut."
-        )
+    new_rate = changes.pop("commission_rate_bp", None)
     with transaction.atomic():
         for name, value in changes.items():
             setattr(product, name, value)
         if changes:
             product.save(update_fields=[*changes, "updated_at"])
+        if new_rate is not None:
+            product_commission_set(product=product, rate_bp=new_rate)
         # The search document follows the title, description and tags.
         product_refresh_summary(product=product)
     return product
+
+
+def product_commission_set(*, product: Product, rate_bp: int, now=None) -> Product:
+    """Set the open-plan commission (PRODUCT.md): a raise applies at once; a cut applies
+    after ``COMMISSION_CUT_NOTICE_DAYS`` so creators promoting the product are warned —
+    except on a draft, which no creator can have promoted yet."""
+    low, high = settings.COMMISSION_RATE_MIN_BP, settings.COMMISSION_RATE_MAX_BP
+    if not low <= rate_bp <= high:
+        raise InvalidCommissionRate()
+    now = now or timezone.now()
+    current = product.commission_rate_at(now)
+    if rate_bp >= current or product.status == ProductStatus.DRAFT:
+        product.commission_rate_bp = rate_bp
+        product.commission_rate_next_bp = None
+        product.commission_rate_next_at = None
+    elif rate_bp != product.commission_rate_next_bp:
+        product.commission_rate_bp = current
+        product.commission_rate_next_bp = rate_bp
+        product.commission_rate_next_at = now + timedelta(days=settings.COMMISSION_CUT_NOTICE_DAYS)
+    product.save(
+        update_fields=[
+            "commission_rate_bp",
+            "commission_rate_next_bp",
+            "commission_rate_next_at",
+            "updated_at",
+        ]
+    )
+    return product
+
+
+def commission_cuts_apply(*, now=None) -> int:
+    """Make announced cuts that are due the standing rate (beat, hourly). Reads never
+    depend on this having run: ``Product.commission_rate_at`` already honours them."""
+    now = now or timezone.now()
+    due = Product.objects.filter(commission_rate_next_at__lte=now)
+    return due.update(
+        commission_rate_bp=F("commission_rate_next_bp"),
+        commission_rate_next_bp=None,
+        commission_rate_next_at=None,
+    )
 
 
 def product_archive(*, product: Product) -> Product:

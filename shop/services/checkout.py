@@ -153,7 +153,7 @@ def _hold(*, buyer, market, lines, address: Address, shipping_option: str) -> Ch
                     deal_units=price.deal_units,
                     gross_minor=price.total,
                     referral_fee_bp=market.referral_fee_bp,
-                    commission_rate_bp=product.commission_rate_bp,
+                    commission_rate_bp=product.commission_rate_at(timezone.now()),
                 )
                 StockHold.objects.create(
                     variant=variant,

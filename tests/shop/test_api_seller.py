@@ -331,18 +331,23 @@ def test_commission_rate_is_a_percent_from_1_to_80(api, seller, rate, bp):
         assert Product.objects.get(pk=response.json()["id"]).commission_rate_bp == bp
 
 
-def test_commission_rate_of_a_published_product_can_rise_but_not_fall(api, seller):
+def test_commission_rises_at_once_and_a_cut_waits_30_days(api, seller):
     product = ProductFactory(seller=seller, commission_rate_bp=1000)
     raised = api.patch(detail(product.pk), {"commission_rate": "15"}, format="json")
     assert raised.status_code == 200
+    assert raised.json()["commission_rate"] == "15"
     lowered = api.patch(detail(product.pk), {"commission_rate": "5"}, format="json")
-    assert lowered.status_code == 400
-    assert lowered.json()["code"] == "invalid_commission_rate"
-    product.refresh_from_db()
-    assert product.commission_rate_bp == 1500
+    assert lowered.status_code == 200
+    body = lowered.json()
+    assert (body["commission_rate"], body["commission_rate_next"]) == ("15", "5")
+    assert body["commission_rate_next_at"] is not None
 
     draft = ProductFactory(seller=seller, status=ProductStatus.DRAFT, commission_rate_bp=2000)
-    assert api.patch(detail(draft.pk), {"commission_rate": "5"}, format="json").status_code == 200
+    response = api.patch(detail(draft.pk), {"commission_rate": "5"}, format="json")
+    assert (response.json()["commission_rate"], response.json()["commission_rate_next"]) == (
+        "5",
+        None,
+    )
 
 
 def test_compare_at_price_must_be_above_the_price(api, seller):

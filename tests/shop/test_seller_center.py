@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from shop.models import Product, ProductImage, ProductStatus, Variant
@@ -483,7 +484,7 @@ def test_csv_upload_needs_a_csv_file(owner, seller):
     assert "file" in response.context["form"].errors
 
 
-def test_lowering_a_published_products_commission_is_refused_next_to_the_field(owner, seller):
+def test_a_commission_cut_is_announced_and_applies_30_days_later(owner, seller):
     product = ProductFactory(seller=seller, commission_rate_bp=1500)
     variant = product.variants.get()
     data = product_post(
@@ -491,17 +492,25 @@ def test_lowering_a_published_products_commission_is_refused_next_to_the_field(o
         commission="10",
         variants=[{"variant_id": variant.pk, "sku": variant.sku, "price": "5.00", "stock": 1}],
     )
-    response = owner.post(url("product-edit", seller, product.pk), data)
-    assert response.status_code == 200
-    assert "30 days" in response.context["form"].errors["commission_percent"][0]
-    product.refresh_from_db()
-    variant.refresh_from_db()
-    assert (product.commission_rate_bp, variant.price_minor) == (1500, 1999)
-
-    data["commission_percent"] = "20"  # raising applies at once
     assert owner.post(url("product-edit", seller, product.pk), data).status_code == 302
     product.refresh_from_db()
-    assert (product.commission_rate_bp, product.price_minor) == (2000, 500)
+    assert (product.commission_rate_bp, product.commission_rate_next_bp) == (1500, 1000)
+    days = (product.commission_rate_next_at - timezone.now()).days
+    assert 29 <= days <= 30
+    assert product.commission_rate_at(timezone.now()) == 1500
+    assert product.commission_rate_at(product.commission_rate_next_at) == 1000
+    page = owner.get(url("product-edit", seller, product.pk)).content.decode()
+    assert "Creators keep 15\u00a0% until" in page
+    # Saving the form again (it shows the announced 10 %) keeps the notice running.
+    assert owner.post(url("product-edit", seller, product.pk), data).status_code == 302
+    product.refresh_from_db()
+    assert product.commission_rate_next_bp == 1000
+
+    data["commission_percent"] = "20"  # raising applies at once and cancels the cut
+    assert owner.post(url("product-edit", seller, product.pk), data).status_code == 302
+    product.refresh_from_db()
+    assert (product.commission_rate_bp, product.commission_rate_next_bp) == (2000, None)
+    assert product.price_minor == 500
 
 
 def test_product_list_queries_do_not_grow_with_products(
