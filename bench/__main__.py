@@ -262,6 +262,17 @@ def prime(server: Gunicorn, requests: list[wrk.Request], workers: int) -> None:
         list(pool.map(lambda r: server.send(r, timeout=120), batch))
 
 
+def drain(server: Gunicorn, budget_s: float = 30) -> None:
+    """Wait until requests wrk left queued in the backlog have been served: a slow
+    scenario leaves up to one per connection, and whatever runs next would queue behind."""
+    deadline = time.monotonic() + budget_s
+    quick = 0
+    while quick < 2 and time.monotonic() < deadline:
+        started = time.monotonic()
+        server.send(wrk.Request("/healthz"), timeout=budget_s)
+        quick = quick + 1 if time.monotonic() - started < 1 else 0
+
+
 def run_scenario(server, args, sc: scenarios.Scenario, requests, workdir: Path) -> report.Row:
     connections = sc.connections or args.connections
     row = report.Row(sc.name, sc.title, connections, target=sc.target)
@@ -269,6 +280,7 @@ def run_scenario(server, args, sc: scenarios.Scenario, requests, workdir: Path) 
     if row.skipped:
         log(f"{sc.name}: skipped, {row.skipped}")
         return row
+    drain(server)
     path = wrk.write_requests(workdir / f"{sc.name}.requests", requests)
     common = dict(base_url=server.base_url, requests_file=path, threads=args.threads)
     prime(server, requests, args.workers)
@@ -387,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
             elif row.result and args.paired:
                 # The floor again, right after: other work on the machine comes and goes,
                 # and a ratio is only fair against a floor measured under the same load.
+                drain(server)
                 floor = wrk.run(
                     base_url=server.base_url,
                     requests_file=floor_file,
