@@ -1,11 +1,13 @@
-"""The For You feed: ranked per viewer in batches, paged from server-side session state.
+"""The For You feed: ranked per viewer in batches, served from a stored queue.
 
-The first page ranks a batch (``GENERATE`` picks) from the pools and stores it under a
-random session id; the cursor is that id and an offset, signed. Later pages slice the
-stored list and rank another batch when it runs out, excluding everything already in
-the session, so pages never repeat or skip an item, however many videos are published
-meanwhile. "Not interested" takes effect on the very next page: items by a creator the
-viewer has since hidden are passed over when slicing.
+Ranking happens when a viewer's queue runs short, a batch (``GENERATE`` picks) at a time,
+never per page: most pages are one Redis call for their slice (``creators.feed.sessions``)
+and one for their cards. The cursor is the session id and a position, signed; later
+pages never repeat or skip an item however many videos are published meanwhile, because
+each batch excludes everything already in the session. A reload continues the viewer's
+queue from what was last served (for ``REUSE_S``), so it shows new videos, not the same
+ones. "Not interested" takes effect on the very next page: items by a creator the viewer
+has since hidden are passed over.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import time
 from datetime import UTC, datetime
 
 from ..models import FeedMode
-from . import pools, store
+from . import pools, sessions
 from . import reasons as R
 from .cursors import CursorExpired, decode, encode
 from .pages import FeedPage, _Entry, _items, _keyset_rows, _position, _published
@@ -24,38 +26,31 @@ from .ranking import EXPLORE_SHARE, RankContext, rank
 from .viewer import ViewerState
 
 GENERATE = 30
-SESSION_MAX_IDS = 1500  # a longer session forgets its oldest ids; seen history covers them
+REUSE_S = 600  # a first page within this long of the last continues the same queue
+LOCK_WAIT_S = 0.02
+LOCK_TRIES = 25
 
 
-def _new_session(market_code: str, rng: random.Random) -> dict:
+def _meta_new(market_code: str) -> dict:
+    rng = random.Random(secrets.randbits(64))
     return {
         "mk": market_code,
-        "ids": [],
-        "c": [],  # creator of each id, for "not interested" filtering
-        "r": [],  # reasons of each id
-        "base": 0,  # absolute position of ids[0]
         # Exploration credit, randomly phased per session; below 1 - share so the very
         # first video is never an exploration pick.
         "credit": rng.random() * (1 - EXPLORE_SHARE),
         "seed": rng.getrandbits(32),
+        "gen": 0,
         "t0": time.time(),
         "tail": [],  # keyset position once the pools are exhausted
         "end": False,
     }
 
 
-def _append(sess: dict, vid: int, creator_id: int, reasons) -> None:
-    sess["ids"].append(vid)
-    sess["c"].append(creator_id)
-    sess["r"].append([list(r) for r in reasons])
-
-
-def _extend(sess: dict, state: ViewerState, market_code: str, need: int) -> None:
-    """Rank another batch into the session; past the pools, continue by keyset."""
-    count = max(GENERATE, need)
-    absolute = sess["base"] + len(sess["ids"])
-    rng = random.Random(f"{sess['seed']}:{absolute}")
-    exclude = set(sess["ids"])
+def _rank_batch(meta: dict, state: ViewerState, exclude: set[int], count: int) -> list[list]:
+    """The next ``count`` entries ``[id, creator, reasons]``; past the pools, by keyset."""
+    market_code = meta["mk"]
+    rng = random.Random(f"{meta['seed']}:{meta['gen']}")
+    meta["gen"] += 1
     _, info, candidates = pools.read_for_viewer(
         market_code=market_code, viewer=state.viewer, rng=rng
     )
@@ -64,33 +59,74 @@ def _extend(sess: dict, state: ViewerState, market_code: str, need: int) -> None
         category_names={int(k): v for k, v in (info.get("categories") or {}).items()},
         now=time.time(),
     )
-    picks, sess["credit"] = rank(
+    picks, meta["credit"] = rank(
         candidates,
         state.viewer,
         count=count,
         exclude=exclude,
         rng=rng,
         ctx=ctx,
-        credit=sess["credit"],
+        credit=meta["credit"],
     )
-    for p in picks:
-        _append(sess, p.id, p.creator_id, p.reasons)
-        exclude.add(p.id)
-    missing = count - len(picks)
+    entries = [[p.id, p.creator_id, [list(r) for r in p.reasons]] for p in picks]
+    missing = count - len(entries)
     if missing > 0:
         # Every candidate in the pools has been shown: carry on through the rest of the
         # market, newest first, from when the session began.
-        started = datetime.fromtimestamp(sess["t0"], tz=UTC)
+        taken = {e[0] for e in entries} | exclude
+        started = datetime.fromtimestamp(meta["t0"], tz=UTC)
         qs = _published(market_code).filter(published_at__lte=started)
-        rows = _keyset_rows(qs, sess["tail"], missing + len(exclude) + 1)
-        fresh = [r for r in rows if r[0] not in exclude]
-        taken = fresh[:missing]
-        for row in taken:
-            _append(sess, row[0], row[1], [R.newest_in(market_code)])
-        if taken:
-            sess["tail"] = _position(taken[-1])
+        rows = _keyset_rows(qs, meta["tail"], missing + len(taken) + 1)
+        fresh = [r for r in rows if r[0] not in taken]
+        reason = list(R.newest_in(market_code))
+        entries += [[r[0], r[1], [reason]] for r in fresh[:missing]]
+        if fresh[:missing]:
+            meta["tail"] = _position(fresh[:missing][-1])
         if len(fresh) <= missing:
-            sess["end"] = True
+            meta["end"] = True
+    return entries
+
+
+def _fill(sl: sessions.Slice, state: ViewerState, size: int) -> sessions.Slice:
+    """The slice with ``size`` entries, ranking more into the session if it ran short."""
+    tries = 0
+    while len(sl.entries) < size and not sl.meta["end"] and sl.length < sessions.MAX_ENTRIES:
+        if sessions.lock(sl.sid):
+            try:
+                again = sessions.read(sl.sid, sl.start, size)
+                if again is None:
+                    raise CursorExpired()
+                if len(again.entries) < size and again.length == sl.length:
+                    meta = again.meta
+                    exclude = sessions.session_ids(sl.sid)
+                    batch = _rank_batch(meta, state, exclude, max(GENERATE, size))
+                    if not batch:
+                        meta["end"] = True
+                    sessions.append(sl.sid, batch, meta)
+            finally:
+                sessions.unlock(sl.sid)
+        else:  # another request is ranking this session's next batch: wait for it
+            tries += 1
+            if tries > LOCK_TRIES:
+                break
+            time.sleep(LOCK_WAIT_S)
+        sl = sessions.read(sl.sid, sl.start, size)
+        if sl is None:
+            raise CursorExpired()
+    return sl
+
+
+def _start(state: ViewerState, market_code: str, size: int) -> sessions.Slice:
+    """The first page: the live queue's next slice, or a new queue."""
+    sl = sessions.claim(state.user_id, size)
+    if sl is not None:
+        fresh = time.time() - sl.meta["t0"] < REUSE_S
+        if fresh and sl.meta["mk"] == market_code and (sl.entries or not sl.meta["end"]):
+            return _fill(sl, state, size)
+    meta = _meta_new(market_code)
+    entries = _rank_batch(meta, state, set(), max(GENERATE, size))
+    sid = sessions.create(state.user_id, meta, entries, served=size)
+    return sessions.Slice(sid, 0, meta, len(entries), entries[:size])
 
 
 def page_for_you(
@@ -104,46 +140,23 @@ def page_for_you(
     uid = state.user_id
     if cursor:
         c = decode(cursor, mode=FeedMode.FOR_YOU, viewer_id=uid)
-        sid, pos = c["s"], c["o"]
-        sess = store.session_get(sid)
-        if sess is None:
+        sl = sessions.read(c["s"], c["o"], size)
+        if sl is None:
             raise CursorExpired()
-        dirty = False
+        sl = _fill(sl, state, size)
     else:
-        sid, pos = secrets.token_urlsafe(12), 0
-        sess = _new_session(market_code, random.Random(secrets.randbits(64)))
-        if start_video:
-            _append(sess, start_video, 0, [R.shared_link()])
-        dirty = True
+        sl = _start(state, market_code, size)
     hidden = state.viewer.hidden_creators
-    entries: list[_Entry] = []
-    pos = max(pos, sess["base"])
-    while len(entries) < size:
-        k = pos - sess["base"]
-        if k >= len(sess["ids"]):
-            if sess["end"]:
-                break
-            before = len(sess["ids"])
-            _extend(sess, state, sess["mk"], size - len(entries))
-            dirty = True
-            if len(sess["ids"]) == before:
-                sess["end"] = True
-                break
-            continue
-        pos += 1
-        if sess["c"][k] in hidden:
-            continue
-        entries.append(_Entry(sess["ids"][k], sess["c"][k], [tuple(r) for r in sess["r"][k]]))
-    if dirty:
-        overflow = len(sess["ids"]) - SESSION_MAX_IDS
-        drop = min(max(overflow, 0), pos - sess["base"])
-        if drop > 0:
-            for key in ("ids", "c", "r"):
-                del sess[key][:drop]
-            sess["base"] += drop
-        store.session_set(sid, sess)
-    exhausted = sess["end"] and pos - sess["base"] >= len(sess["ids"])
+    entries = [
+        _Entry(e[0], e[1], [tuple(r) for r in e[2]])
+        for e in sl.entries
+        if e[1] not in hidden and e[0] != start_video
+    ]
+    if start_video and not cursor:
+        entries = [_Entry(start_video, 0, [R.shared_link()]), *entries[: size - 1]]
+    stop = sl.start + size
+    exhausted = (sl.meta["end"] or sl.length >= sessions.MAX_ENTRIES) and stop >= sl.length
     token = None
-    if entries and not exhausted:
-        token = encode({"m": FeedMode.FOR_YOU, "u": uid, "s": sid, "o": pos})
+    if sl.entries and not exhausted:
+        token = encode({"m": FeedMode.FOR_YOU, "u": uid, "s": sl.sid, "o": stop})
     return FeedPage(mode=FeedMode.FOR_YOU, items=_items(entries, state), cursor=token)

@@ -18,7 +18,7 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import F, FloatField, Q, Sum, Value, Window
+from django.db.models import F, FloatField, Sum, Value, Window
 from django.db.models.functions import Cast, Log, RowNumber
 from django.utils import timezone
 
@@ -270,14 +270,3 @@ def _known_categories(market_code: str, version: str) -> list[int]:
             _known.clear()
         _known[key] = [int(c) for c in (info or {}).get("categories", {})]
     return _known[key]
-
-
-def popular_slice(*, market_code: str, version: str, start: int, stop: int) -> list[Candidate]:
-    _, pools = store.pools_read(
-        market=market_code, version=version, slices={"popular": (start, stop)}
-    )
-    return pools.get("popular", [])
-
-
-def published_filter() -> Q:
-    return Q(status=VideoStatus.PUBLISHED, published_at__isnull=False)

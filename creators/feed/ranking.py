@@ -15,6 +15,7 @@ import heapq
 import math
 import random
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import reasons as R
 
@@ -102,8 +103,9 @@ def base_score(stats: VideoStats, now: float) -> float:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A video as the pools hold it (a tuple: thousands are decoded per batch)."""
+
     id: int
     creator_id: int
     handle: str

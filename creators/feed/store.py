@@ -1,10 +1,10 @@
-"""Where the feed keeps what it computes ahead of requests: candidate pools and the
-state behind For You cursors.
+"""Where the feed keeps what it computes ahead of requests: the candidate pools.
 
-With ``REDIS_URL`` it is Redis: each pool is a sorted set (score = base score, member =
-the candidate's compact metadata), versioned so a rebuild swaps atomically while open
-cursors keep reading the version they started on. Without Redis it is Django's cache
-(local memory in development), holding the same data as plain values.
+With ``REDIS_URL`` it is Redis: each pool is a few JSON strings of candidates in rank
+order, versioned so a rebuild swaps atomically while open cursors keep reading the version
+they started on. (Sorted sets were the first design; decoding thousands of members per
+request in redis-py's pure-Python parser cost more than the ranking.) Without Redis it is
+Django's cache (local memory in development), holding the same strings.
 """
 
 from __future__ import annotations
@@ -41,23 +41,11 @@ def redis_client():
     return _client(url) if url else None
 
 
-def encode_member(c: Candidate) -> str:
-    cat = "" if c.category_id is None else str(c.category_id)
-    return f"{c.id}|{c.creator_id}|{cat}|{int(c.published_ts)}|{int(c.popular)}|{c.handle}"
+CHUNK = 50  # pools are stored in chunks, so a reader decodes only what it reads
 
 
-def decode_member(member: bytes | str, score: float) -> Candidate:
-    text = member.decode() if isinstance(member, bytes) else member
-    vid, creator, cat, ts, popular, handle = text.split("|", 5)
-    return Candidate(
-        id=int(vid),
-        creator_id=int(creator),
-        handle=handle,
-        category_id=int(cat) if cat else None,
-        published_ts=float(ts),
-        score=float(score),
-        popular=popular == "1",
-    )
+def _row(c: Candidate) -> list:
+    return [c.id, c.creator_id, c.handle, c.category_id, int(c.published_ts), c.score, c.popular]
 
 
 def _pool_key(market: str, version: str, name: str = "") -> str:
@@ -70,25 +58,30 @@ def _current_key(market: str) -> str:
 
 
 def pools_write(*, market: str, pools: dict[str, list[Candidate]], info: dict) -> str:
-    """Store a new version of a market's pools and make it current; returns the version."""
+    """Store a new version of a market's pools and make it current; returns the version.
+
+    Each pool is a few JSON strings of ``CHUNK`` candidates, in pool order.
+    """
     version = f"{int(time.time() * 1000):x}"
+    values = {_pool_key(market, version, "info"): json.dumps(info)}
+    for name, items in pools.items():
+        for n, start in enumerate(range(0, len(items), CHUNK)):
+            chunk = [_row(c) for c in items[start : start + CHUNK]]
+            values[_pool_key(market, version, f"{name}:{n}")] = json.dumps(
+                chunk, separators=(",", ":")
+            )
     client = redis_client()
     if client is not None:
         pipe = client.pipeline(transaction=False)
-        for name, items in pools.items():
-            key = _pool_key(market, version, name)
-            if items:
-                pipe.zadd(key, {encode_member(c): c.score for c in items})
-                pipe.expire(key, POOL_TTL_S)
-        pipe.set(_pool_key(market, version, "info"), json.dumps(info), ex=POOL_TTL_S)
+        keys = list(values)
+        for start in range(0, len(keys), 500):
+            pipe.mset({k: values[k] for k in keys[start : start + 500]})
+        for key in keys:
+            pipe.expire(key, POOL_TTL_S)
         pipe.set(_current_key(market), version)
         pipe.execute()
     else:
-        data = {
-            name: [encode_member(c) + f"|{c.score!r}" for c in items]
-            for name, items in pools.items()
-        }
-        cache.set(_pool_key(market, version), {"info": info, "pools": data}, POOL_TTL_S)
+        cache.set(_pool_key(market, version), values, POOL_TTL_S)
         cache.set(_current_key(market), version, None)
     _version_memo[(prefix(), market)] = (version, time.monotonic() + _VERSION_MEMO_S)
     return version
@@ -110,59 +103,37 @@ def pools_version(market: str) -> str | None:
     return version
 
 
-def _decode_cached(entry: str) -> Candidate:
-    member, score = entry.rsplit("|", 1)
-    return decode_member(member, float(score))
-
-
 def pools_read(
     *, market: str, version: str, slices: dict[str, tuple[int, int]]
 ) -> tuple[dict | None, dict[str, list[Candidate]]]:
     """``slices`` maps pool name to (start, stop); returns (info, {name: candidates}).
 
-    Info is None when that version no longer exists. One Redis round trip.
+    Info is None when that version no longer exists. One Redis round trip (MGET).
     """
-    client = redis_client()
-    if client is not None:
-        pipe = client.pipeline(transaction=False)
-        pipe.get(_pool_key(market, version, "info"))
-        names = list(slices)
-        for name in names:
-            start, stop = slices[name]
-            pipe.zrevrange(_pool_key(market, version, name), start, stop - 1, withscores=True)
-        raw_info, *results = pipe.execute()
-        if raw_info is None:
-            return None, {}
-        out = {
-            name: [decode_member(m, s) for m, s in rows]
-            for name, rows in zip(names, results, strict=True)
-        }
-        return json.loads(raw_info), out
-    data = cache.get(_pool_key(market, version))
-    if data is None:
-        return None, {}
-    out = {}
+    keys = [_pool_key(market, version, "info")]
+    plan = []
     for name, (start, stop) in slices.items():
-        out[name] = [_decode_cached(e) for e in data["pools"].get(name, [])[start:stop]]
-    return data["info"], out
-
-
-def session_get(sid: str) -> dict | None:
-    key = f"{prefix()}sess:{sid}"
+        first, last = start // CHUNK, (max(stop, start + 1) - 1) // CHUNK
+        plan.append((name, start - first * CHUNK, stop - start, len(keys), last - first + 1))
+        keys += [_pool_key(market, version, f"{name}:{n}") for n in range(first, last + 1)]
     client = redis_client()
     if client is not None:
-        raw = client.get(key)
-        return json.loads(raw) if raw else None
-    return cache.get(key)
-
-
-def session_set(sid: str, state: dict) -> None:
-    key = f"{prefix()}sess:{sid}"
-    client = redis_client()
-    if client is not None:
-        client.set(key, json.dumps(state, separators=(",", ":")), ex=SESSION_TTL_S)
+        raw = client.mget(keys)
     else:
-        cache.set(key, state, SESSION_TTL_S)
+        data = cache.get(_pool_key(market, version)) or {}
+        raw = [data.get(k) for k in keys]
+    if raw[0] is None:
+        return None, {}
+    out: dict[str, list[Candidate]] = {}
+    make = Candidate._make
+    for name, skip, count, at, n in plan:
+        rows: list = []
+        for value in raw[at : at + n]:
+            if value is None:
+                break
+            rows += json.loads(value)
+        out[name] = [make(r) for r in rows[skip : skip + count]]
+    return json.loads(raw[0]), out
 
 
 def forget_local_memo() -> None:

@@ -333,3 +333,17 @@ def test_queries_per_page_are_constant(world, django_assert_max_num_queries, siz
         second = client.get(first["next"]).json()
     assert len(second["results"]) == size
     assert not {i["id"] for i in first["results"]} & {i["id"] for i in second["results"]}
+
+
+def test_a_reload_continues_the_queue_instead_of_repeating(world):
+    fill(world, n=40)
+    client = client_for(viewer(world))
+    first = client.get("/api/feed/?page_size=5").json()
+    second = client.get(first["next"]).json()
+    reload = client.get("/api/feed/?page_size=5").json()
+    ids = lambda body: {i["id"] for i in body["results"]}  # noqa: E731
+    assert len(ids(reload)) == 5
+    assert not ids(reload) & (ids(first) | ids(second))
+    # The old cursor (another tab) still works, and never repeats its own pages.
+    third = client.get(second["next"]).json()
+    assert len(ids(third)) == 5 and not ids(third) & (ids(first) | ids(second))

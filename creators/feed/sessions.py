@@ -1,0 +1,185 @@
+"""For You sessions: a viewer's ranked queue, stored so most pages rank nothing.
+
+A session is a list of ranked entries ``[video id, creator id, reasons]`` plus a small
+meta record and a head (how far anything has been served). A page is one Lua call that
+reads its slice and moves the head, so:
+
+- a new first page (a reload, another tab) continues from the head: nothing already
+  served comes again, and concurrent first pages get disjoint slices (INCRBY);
+- a cursor page reads its own slice and pushes the head past it.
+
+Only when a slice runs past the end is another batch ranked and appended (under a lock,
+so two requests do not rank the same batch twice). Without Redis the same operations run
+on Django's cache.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from .store import SESSION_TTL_S, prefix, redis_client
+
+MAX_ENTRIES = 1500  # after this a session ends; the next first page starts a new one
+
+_CLAIM = """
+local p, uid, size = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local sid = redis.call('GET', p .. 'fy:' .. uid)
+if not sid then return false end
+local meta = redis.call('GET', p .. 'fym:' .. sid)
+if not meta then return false end
+local stop = redis.call('INCRBY', p .. 'fyh:' .. sid, size)
+local items = redis.call('LRANGE', p .. 'fyl:' .. sid, stop - size, stop - 1)
+return {sid, meta, stop - size, redis.call('LLEN', p .. 'fyl:' .. sid), items}
+"""
+_READ = """
+local p, sid, start, size = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local meta = redis.call('GET', p .. 'fym:' .. sid)
+if not meta then return false end
+local head = tonumber(redis.call('GET', p .. 'fyh:' .. sid) or '0')
+if head < start + size then redis.call('SET', p .. 'fyh:' .. sid, start + size, 'KEEPTTL') end
+local items = redis.call('LRANGE', p .. 'fyl:' .. sid, start, start + size - 1)
+return {sid, meta, start, redis.call('LLEN', p .. 'fyl:' .. sid), items}
+"""
+
+
+@dataclass
+class Slice:
+    sid: str
+    start: int
+    meta: dict
+    length: int  # entries stored so far
+    entries: list[list]
+
+
+def _k(kind: str, key: str) -> str:
+    return f"{prefix()}{kind}:{key}"
+
+
+def _entry(raw) -> list:
+    return json.loads(raw)
+
+
+def _slice(result) -> Slice | None:
+    if not result:
+        return None
+    sid, meta, start, length, items = result
+    return Slice(
+        sid=sid.decode() if isinstance(sid, bytes) else sid,
+        start=int(start),
+        meta=json.loads(meta),
+        length=int(length),
+        entries=[_entry(i) for i in items],
+    )
+
+
+def claim(uid: int, size: int) -> Slice | None:
+    """The next ``size`` entries of the viewer's live session (None without one)."""
+    client = redis_client()
+    if client is not None:
+        return _slice(client.eval(_CLAIM, 0, prefix(), uid, size))
+    sid = cache.get(_k("fy", str(uid)))
+    meta = cache.get(_k("fym", sid)) if sid else None
+    if meta is None:
+        return None
+    try:
+        stop = cache.incr(_k("fyh", sid), size)
+    except ValueError:
+        return None
+    items = cache.get(_k("fyl", sid), [])
+    return Slice(sid, stop - size, meta, len(items), items[stop - size : stop])
+
+
+def read(sid: str, start: int, size: int) -> Slice | None:
+    """Entries ``start``.. of a session, moving its head past them (None if expired)."""
+    client = redis_client()
+    if client is not None:
+        return _slice(client.eval(_READ, 0, prefix(), sid, start, size))
+    meta = cache.get(_k("fym", sid))
+    if meta is None:
+        return None
+    if (cache.get(_k("fyh", sid)) or 0) < start + size:
+        cache.set(_k("fyh", sid), start + size, SESSION_TTL_S)
+    items = cache.get(_k("fyl", sid), [])
+    return Slice(sid, start, meta, len(items), items[start : start + size])
+
+
+def create(uid: int, meta: dict, entries: list[list], served: int) -> str:
+    """A new live session for ``uid`` holding ``entries``, the first ``served`` served."""
+    sid = secrets.token_urlsafe(12)
+    ids = ",".join(str(e[0]) for e in entries)
+    client = redis_client()
+    if client is not None:
+        pipe = client.pipeline(transaction=True)
+        if entries:
+            pipe.rpush(_k("fyl", sid), *[json.dumps(e, separators=(",", ":")) for e in entries])
+        pipe.expire(_k("fyl", sid), SESSION_TTL_S)
+        pipe.set(_k("fyi", sid), ids, ex=SESSION_TTL_S)
+        pipe.set(_k("fym", sid), json.dumps(meta), ex=SESSION_TTL_S)
+        pipe.set(_k("fyh", sid), served, ex=SESSION_TTL_S)
+        pipe.set(_k("fy", str(uid)), sid, ex=SESSION_TTL_S)
+        pipe.execute()
+    else:
+        cache.set_many(
+            {
+                _k("fyl", sid): list(entries),
+                _k("fyi", sid): ids,
+                _k("fym", sid): meta,
+                _k("fyh", sid): served,
+                _k("fy", str(uid)): sid,
+            },
+            SESSION_TTL_S,
+        )
+    return sid
+
+
+def append(sid: str, entries: list[list], meta: dict) -> None:
+    client = redis_client()
+    ids = ",".join(str(e[0]) for e in entries)
+    if client is not None:
+        pipe = client.pipeline(transaction=True)
+        if entries:
+            pipe.rpush(_k("fyl", sid), *[json.dumps(e, separators=(",", ":")) for e in entries])
+            pipe.append(_k("fyi", sid), "," + ids)
+        pipe.set(_k("fym", sid), json.dumps(meta), ex=SESSION_TTL_S)
+        pipe.execute()
+        return
+    items = cache.get(_k("fyl", sid), []) + list(entries)
+    old = cache.get(_k("fyi", sid), "")
+    cache.set_many(
+        {
+            _k("fyl", sid): items,
+            _k("fyi", sid): f"{old},{ids}" if old else ids,
+            _k("fym", sid): meta,
+        },
+        SESSION_TTL_S,
+    )
+
+
+def session_ids(sid: str) -> set[int]:
+    """Every video id in the session (what a new batch must not repeat)."""
+    client = redis_client()
+    raw = client.get(_k("fyi", sid)) if client is not None else cache.get(_k("fyi", sid))
+    if not raw:
+        return set()
+    text = raw.decode() if isinstance(raw, bytes) else raw
+    return {int(v) for v in text.split(",") if v}
+
+
+def lock(sid: str) -> bool:
+    key = _k("fyx", sid)
+    client = redis_client()
+    if client is not None:
+        return bool(client.set(key, 1, nx=True, ex=10))
+    return cache.add(key, 1, 10)
+
+
+def unlock(sid: str) -> None:
+    client = redis_client()
+    if client is not None:
+        client.delete(_k("fyx", sid))
+    else:
+        cache.delete(_k("fyx", sid))
