@@ -250,6 +250,11 @@ PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="shop.payments.sandbox.Sand
 PAYMENT_WEBHOOK_SECRET = env.str("PAYMENT_WEBHOOK_SECRET", default="") or SECRET_KEY
 PAYMENT_SANDBOX_WEBHOOKS = env.bool("PAYMENT_SANDBOX_WEBHOOKS", default=True)
 
+# Creator uploads (checked before anything is stored).
+VIDEO_MAX_BYTES = env.int("VIDEO_MAX_BYTES", default=200 * 1024 * 1024)
+VIDEO_MAX_SECONDS = env.int("VIDEO_MAX_SECONDS", default=10 * 60)
+VIDEO_PROCESS_TIMEOUT = env.int("VIDEO_PROCESS_TIMEOUT", default=20 * 60)
+
 # Money rules (PRODUCT.md); per-market values live on the Market rows.
 MARKET_DEFAULT = env.str("MARKET_DEFAULT", default="US")
 CHECKOUT_HOLD_MINUTES = env.int("CHECKOUT_HOLD_MINUTES", default=15)
