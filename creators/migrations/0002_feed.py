@@ -6,44 +6,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('creators', '0001_initial'),
-        ('marketplace', '0003_market_shipping'),
+        ("creators", "0001_initial"),
+        ("marketplace", "0003_market_shipping"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EngagementBatch',
+            name="EngagementBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('payload', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("payload", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='FeedProfile',
+            name="FeedProfile",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='feed_profile', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('categories', models.JSONField(blank=True, default=dict)),
-                ('creators', models.JSONField(blank=True, default=dict)),
-                ('hidden_creators', models.JSONField(blank=True, default=list)),
-                ('hidden_categories', models.JSONField(blank=True, default=dict)),
-                ('seen', models.JSONField(blank=True, default=dict)),
-                ('liked', models.JSONField(blank=True, default=list)),
-                ('mode', models.CharField(choices=[('foryou', 'For You (personalised)'), ('popular', 'Popular in your market (not personalised)'), ('newest', 'Newest in your market (not personalised)')], default='foryou', max_length=8)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="feed_profile",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("categories", models.JSONField(blank=True, default=dict)),
+                ("creators", models.JSONField(blank=True, default=dict)),
+                ("hidden_creators", models.JSONField(blank=True, default=list)),
+                ("hidden_categories", models.JSONField(blank=True, default=dict)),
+                ("seen", models.JSONField(blank=True, default=dict)),
+                ("liked", models.JSONField(blank=True, default=list)),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("foryou", "For You (personalised)"),
+                            ("popular", "Popular in your market (not personalised)"),
+                            ("newest", "Newest in your market (not personalised)"),
+                        ],
+                        default="foryou",
+                        max_length=8,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='ProcessedEvent',
+            name="ProcessedEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=120, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
         ),
     ]

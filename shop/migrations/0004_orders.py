@@ -8,213 +8,511 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('marketplace', '0003_market_shipping'),
-        ('shop', '0003_cart'),
+        ("marketplace", "0003_market_shipping"),
+        ("shop", "0003_cart"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Checkout',
+            name="Checkout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3)),
-                ('total_minor', models.BigIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('market', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='marketplace.market')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("total_minor", models.BigIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "buyer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "market",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="marketplace.market",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(default=shop.models.orders._order_number, max_length=12, unique=True)),
-                ('currency', models.CharField(max_length=3)),
-                ('status', models.CharField(choices=[('pending_payment', 'Awaiting payment'), ('paid', 'Paid'), ('shipped', 'Shipped'), ('delivered', 'Delivered'), ('completed', 'Completed'), ('cancelled', 'Cancelled'), ('refunded', 'Refunded'), ('partially_refunded', 'Partially refunded')], default='pending_payment', max_length=20)),
-                ('subtotal_minor', models.BigIntegerField()),
-                ('shipping_minor', models.BigIntegerField(default=0)),
-                ('total_minor', models.BigIntegerField()),
-                ('refunded_minor', models.BigIntegerField(default=0)),
-                ('shipping_option', models.CharField(choices=[('standard', 'Standard'), ('express', 'Express')], max_length=10)),
-                ('ship_full_name', models.CharField(max_length=120)),
-                ('ship_line1', models.CharField(max_length=200)),
-                ('ship_city', models.CharField(max_length=100)),
-                ('ship_postal_code', models.CharField(max_length=20)),
-                ('ship_country', models.CharField(max_length=2)),
-                ('carrier', models.CharField(blank=True, max_length=60)),
-                ('tracking_number', models.CharField(blank=True, max_length=60)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('paid_at', models.DateTimeField(blank=True, null=True)),
-                ('shipped_at', models.DateTimeField(blank=True, null=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to=settings.AUTH_USER_MODEL)),
-                ('checkout', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='shop.checkout')),
-                ('market', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='marketplace.market')),
-                ('seller', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='shop.seller')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        default=shop.models.orders._order_number, max_length=12, unique=True
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending_payment", "Awaiting payment"),
+                            ("paid", "Paid"),
+                            ("shipped", "Shipped"),
+                            ("delivered", "Delivered"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                            ("refunded", "Refunded"),
+                            ("partially_refunded", "Partially refunded"),
+                        ],
+                        default="pending_payment",
+                        max_length=20,
+                    ),
+                ),
+                ("subtotal_minor", models.BigIntegerField()),
+                ("shipping_minor", models.BigIntegerField(default=0)),
+                ("total_minor", models.BigIntegerField()),
+                ("refunded_minor", models.BigIntegerField(default=0)),
+                (
+                    "shipping_option",
+                    models.CharField(
+                        choices=[("standard", "Standard"), ("express", "Express")], max_length=10
+                    ),
+                ),
+                ("ship_full_name", models.CharField(max_length=120)),
+                ("ship_line1", models.CharField(max_length=200)),
+                ("ship_city", models.CharField(max_length=100)),
+                ("ship_postal_code", models.CharField(max_length=20)),
+                ("ship_country", models.CharField(max_length=2)),
+                ("carrier", models.CharField(blank=True, max_length=60)),
+                ("tracking_number", models.CharField(blank=True, max_length=60)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("paid_at", models.DateTimeField(blank=True, null=True)),
+                ("shipped_at", models.DateTimeField(blank=True, null=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "buyer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "checkout",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="shop.checkout",
+                    ),
+                ),
+                (
+                    "market",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="marketplace.market",
+                    ),
+                ),
+                (
+                    "seller",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="shop.seller",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderLine',
+            name="OrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('variant_label', models.CharField(blank=True, max_length=200)),
-                ('sku', models.CharField(blank=True, max_length=64)),
-                ('quantity', models.PositiveIntegerField()),
-                ('unit_price_minor', models.BigIntegerField(help_text='Regular price at the time of sale')),
-                ('deal_price_minor', models.BigIntegerField(blank=True, null=True)),
-                ('deal_units', models.PositiveIntegerField(default=0)),
-                ('gross_minor', models.BigIntegerField(help_text='What the buyer pays for this line')),
-                ('referral_fee_bp', models.PositiveIntegerField()),
-                ('commission_rate_bp', models.PositiveIntegerField(help_text='The open-plan rate at sale')),
-                ('refunded_quantity', models.PositiveIntegerField(default=0)),
-                ('refunded_minor', models.BigIntegerField(default=0)),
-                ('deal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='shop.deal')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='shop.order')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='shop.product')),
-                ('seller', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='shop.seller')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='shop.variant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("variant_label", models.CharField(blank=True, max_length=200)),
+                ("sku", models.CharField(blank=True, max_length=64)),
+                ("quantity", models.PositiveIntegerField()),
+                (
+                    "unit_price_minor",
+                    models.BigIntegerField(help_text="Regular price at the time of sale"),
+                ),
+                ("deal_price_minor", models.BigIntegerField(blank=True, null=True)),
+                ("deal_units", models.PositiveIntegerField(default=0)),
+                (
+                    "gross_minor",
+                    models.BigIntegerField(help_text="What the buyer pays for this line"),
+                ),
+                ("referral_fee_bp", models.PositiveIntegerField()),
+                (
+                    "commission_rate_bp",
+                    models.PositiveIntegerField(help_text="The open-plan rate at sale"),
+                ),
+                ("refunded_quantity", models.PositiveIntegerField(default=0)),
+                ("refunded_minor", models.BigIntegerField(default=0)),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="shop.deal",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="shop.order",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="shop.product",
+                    ),
+                ),
+                (
+                    "seller",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="shop.seller",
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="shop.variant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderStatusChange',
+            name="OrderStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, max_length=20)),
-                ('to_status', models.CharField(max_length=20)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='shop.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=20)),
+                ("to_status", models.CharField(max_length=20)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="shop.order",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gateway', models.CharField(default='sandbox', max_length=20)),
-                ('gateway_ref', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('amount_minor', models.BigIntegerField()),
-                ('refunded_minor', models.BigIntegerField(default=0)),
-                ('currency', models.CharField(max_length=3)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('captured', 'Captured'), ('failed', 'Failed'), ('refunded', 'Refunded'), ('partially_refunded', 'Partially refunded')], default='pending', max_length=20)),
-                ('card_brand', models.CharField(blank=True, max_length=20)),
-                ('card_last4', models.CharField(blank=True, max_length=4)),
-                ('failure_code', models.CharField(blank=True, max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('captured_at', models.DateTimeField(blank=True, null=True)),
-                ('checkout', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='payment', to='shop.checkout')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("gateway", models.CharField(default="sandbox", max_length=20)),
+                ("gateway_ref", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("amount_minor", models.BigIntegerField()),
+                ("refunded_minor", models.BigIntegerField(default=0)),
+                ("currency", models.CharField(max_length=3)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("captured", "Captured"),
+                            ("failed", "Failed"),
+                            ("refunded", "Refunded"),
+                            ("partially_refunded", "Partially refunded"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("card_brand", models.CharField(blank=True, max_length=20)),
+                ("card_last4", models.CharField(blank=True, max_length=4)),
+                ("failure_code", models.CharField(blank=True, max_length=40)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("captured_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "checkout",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payment",
+                        to="shop.checkout",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Refund',
+            name="Refund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_minor', models.BigIntegerField()),
-                ('lines', models.JSONField(default=list, help_text='[{"line_id": 1, "quantity": 1, "amount": 500}]')),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('gateway_ref', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='shop.order')),
-                ('payment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='shop.payment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount_minor", models.BigIntegerField()),
+                (
+                    "lines",
+                    models.JSONField(
+                        default=list, help_text='[{"line_id": 1, "quantity": 1, "amount": 500}]'
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("gateway_ref", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refunds",
+                        to="shop.order",
+                    ),
+                ),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refunds",
+                        to="shop.payment",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SentEmail',
+            name="SentEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40)),
-                ('to', models.EmailField(max_length=254)),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='shop.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40)),
+                ("to", models.EmailField(max_length=254)),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emails",
+                        to="shop.order",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StockHold',
+            name="StockHold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField()),
-                ('deal_units', models.PositiveIntegerField(default=0)),
-                ('expires_at', models.DateTimeField(db_index=True)),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('converted_at', models.DateTimeField(blank=True, help_text='Paid: the sale stands', null=True)),
-                ('deal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='holds', to='shop.deal')),
-                ('order_line', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='hold', to='shop.orderline')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='holds', to='shop.variant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField()),
+                ("deal_units", models.PositiveIntegerField(default=0)),
+                ("expires_at", models.DateTimeField(db_index=True)),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "converted_at",
+                    models.DateTimeField(blank=True, help_text="Paid: the sale stands", null=True),
+                ),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="holds",
+                        to="shop.deal",
+                    ),
+                ),
+                (
+                    "order_line",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hold",
+                        to="shop.orderline",
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="holds",
+                        to="shop.variant",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='IdempotencyKey',
+            name="IdempotencyKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120)),
-                ('scope', models.CharField(default='checkout', max_length=40)),
-                ('request_hash', models.CharField(max_length=64)),
-                ('response_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('response_body', models.JSONField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=120)),
+                ("scope", models.CharField(default="checkout", max_length=40)),
+                ("request_hash", models.CharField(max_length=64)),
+                ("response_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("response_body", models.JSONField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'scope', 'key'), name='idempotency_key_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "scope", "key"), name="idempotency_key_once"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['buyer', '-created_at'], name='order_by_buyer'),
+            model_name="order",
+            index=models.Index(fields=["buyer", "-created_at"], name="order_by_buyer"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['seller', 'status', '-created_at'], name='order_by_seller'),
+            model_name="order",
+            index=models.Index(fields=["seller", "status", "-created_at"], name="order_by_seller"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('total_minor', django.db.models.expressions.CombinedExpression(models.F('subtotal_minor'), '+', models.F('shipping_minor')))), name='order_total_is_subtotal_plus_shipping'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "total_minor",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("subtotal_minor"), "+", models.F("shipping_minor")
+                        ),
+                    )
+                ),
+                name="order_total_is_subtotal_plus_shipping",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_minor__gte', 0), ('refunded_minor__lte', models.F('total_minor'))), name='order_refund_within_total'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("refunded_minor__gte", 0), ("refunded_minor__lte", models.F("total_minor"))
+                ),
+                name="order_refund_within_total",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='order_line_quantity'),
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 1)), name="order_line_quantity"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_minor__lte', models.F('gross_minor'))), name='order_line_refund_within_gross'),
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("refunded_minor__lte", models.F("gross_minor"))),
+                name="order_line_refund_within_gross",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_quantity__lte', models.F('quantity'))), name='order_line_refund_quantity'),
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("refunded_quantity__lte", models.F("quantity"))),
+                name="order_line_refund_quantity",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_minor__gte', 0), ('refunded_minor__lte', models.F('amount_minor'))), name='payment_refund_within_amount'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("refunded_minor__gte", 0), ("refunded_minor__lte", models.F("amount_minor"))
+                ),
+                name="payment_refund_within_amount",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_minor__gt', 0)), name='refund_positive'),
+            model_name="refund",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_minor__gt", 0)), name="refund_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sentemail',
-            constraint=models.UniqueConstraint(fields=('order', 'kind'), name='email_once'),
+            model_name="sentemail",
+            constraint=models.UniqueConstraint(fields=("order", "kind"), name="email_once"),
         ),
         migrations.AddIndex(
-            model_name='stockhold',
-            index=models.Index(condition=models.Q(('converted_at__isnull', True), ('released_at__isnull', True)), fields=['expires_at'], name='hold_open'),
+            model_name="stockhold",
+            index=models.Index(
+                condition=models.Q(("converted_at__isnull", True), ("released_at__isnull", True)),
+                fields=["expires_at"],
+                name="hold_open",
+            ),
         ),
     ]
