@@ -310,3 +310,17 @@ def test_demo_engagement_is_plausible_and_idempotent(world):
         assert video.like_count >= video.likes.count()
     again = load_engagement_demo(rng=random.Random("demo"))
     assert not +again  # nothing written the second time
+
+
+def test_token_clients_send_events_as_themselves(clip, world):
+    from rest_framework.authtoken.models import Token
+
+    me = viewer(world)
+    token = Token.objects.create(user=me)
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert post(client, [ev(1, "like", clip)]).status_code == 202
+    fold_all()
+    assert VideoLike.objects.filter(user=me, video=clip).exists()
+    bad = APIClient(HTTP_AUTHORIZATION="Token not-a-real-token")
+    response = post(bad, [ev(2, "like", clip)])
+    assert response.status_code == 401 and response.json()["code"] == "authentication_failed"
