@@ -12,6 +12,7 @@ import os
 import platform
 import random
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -323,6 +324,7 @@ def serve_until_interrupted(server: Gunicorn, built) -> int:
     finally:
         server.stop()
         log("gunicorn stopped")
+        shutil.rmtree(server.log_path.parent, ignore_errors=True)
     return 0
 
 
@@ -424,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
         log("gunicorn stopped")
+        shutil.rmtree(workdir, ignore_errors=True)
 
     base = report.baseline(healthz_rps)
     report.judge(rows, base)
