@@ -43,8 +43,11 @@ _PRODUCT_URL_FIELDS = ("image_url", "url", "product_url")
 
 def market_code(request) -> str:
     """``?market=`` for anonymous clients, else the request's market."""
+    user = request.user
+    if user.is_authenticated and getattr(user, "market_id", None):
+        return user.market_id  # what the middleware would pick, without its cache read
     code = request.query_params.get("market", "").strip().upper()
-    if code and not request.user.is_authenticated and code in markets_by_code():
+    if code and not user.is_authenticated and code in markets_by_code():
         return code
     market = request.market
     return market.code if market else ""

@@ -1,16 +1,18 @@
 """Pre-serialised feed cards: what every viewer sees of a video, cached per video.
 
-A page reads its cards with one cache round trip; misses are built with one query (a
-LEFT JOIN from videos to their tagged products) and cached. Cards live a short time and
-are dropped explicitly when what they show changes: ``cards_forget`` after counters are
-folded, ``cards_forget_for_products`` when a product's price or stock changes.
+A page reads its cards with one Redis round trip (MGET of JSON strings); misses are built
+with one query (a LEFT JOIN from videos to their tagged products) and cached. Cards live
+a short time and are dropped explicitly when what they show changes: ``cards_forget``
+after counters are folded, ``cards_forget_for_products`` when a product's price or stock
+changes.
 
 What differs per viewer (liked, following, reasons) is laid over a copy in ``overlay``.
 """
 
 from __future__ import annotations
 
-from django.core.cache import cache
+import json
+
 from django.core.files.storage import default_storage
 from django.db.models import OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
@@ -20,10 +22,11 @@ from marketplace.money import format_money, to_decimal
 from shop.models import ProductImage, ProductStatus
 
 from ..models import Video, VideoProduct, VideoStatus
+from . import store
 
 CARD_TTL_S = 120
 LOW_STOCK = 5
-_KEY = "feed:card:{}"
+_KEY = "card:{}"
 
 
 def tap_url(video_id: int, product_id: int) -> str:
@@ -191,23 +194,23 @@ def cards_build(video_ids: list[int]) -> dict[int, dict]:
 
 def cards_get(video_ids: list[int]) -> dict[int, dict]:
     """Cached cards for ``video_ids`` (those that exist and are published)."""
-    keys = {_KEY.format(v): v for v in video_ids}
-    found = cache.get_many(list(keys))
-    cards = {keys[k]: card for k, card in found.items()}
+    raw = store.kv_get_many([_KEY.format(v) for v in video_ids])
+    cards = {v: json.loads(r) for v, r in zip(video_ids, raw, strict=True) if r is not None}
     missing = [v for v in video_ids if v not in cards]
     if missing:
         built = cards_build(missing)
         if built:
-            cache.set_many({_KEY.format(v): c for v, c in built.items()}, CARD_TTL_S)
+            store.kv_set_many(
+                {_KEY.format(v): json.dumps(c, separators=(",", ":")) for v, c in built.items()},
+                CARD_TTL_S,
+            )
         cards.update(built)
     return cards
 
 
 def cards_forget(video_ids) -> None:
     """Drop cached cards, e.g. after their counters or products changed."""
-    keys = [_KEY.format(v) for v in video_ids]
-    if keys:
-        cache.delete_many(keys)
+    store.kv_delete([_KEY.format(v) for v in video_ids])
 
 
 def cards_forget_for_products(product_ids) -> None:

@@ -25,7 +25,7 @@ from .pages import FeedPage, _Entry, _items, _keyset_rows, _position, _published
 from .ranking import EXPLORE_SHARE, RankContext, rank
 from .viewer import ViewerState
 
-GENERATE = 30
+GENERATE = 40
 REUSE_S = 600  # a first page within this long of the last continues the same queue
 LOCK_WAIT_S = 0.02
 LOCK_TRIES = 25
@@ -88,31 +88,29 @@ def _rank_batch(meta: dict, state: ViewerState, exclude: set[int], count: int) -
 
 
 def _fill(sl: sessions.Slice, state: ViewerState, size: int) -> sessions.Slice:
-    """The slice with ``size`` entries, ranking more into the session if it ran short."""
+    """The slice with ``size`` entries, ranking more into the session if it ran short.
+
+    Round trips: take the lock (with the session's meta and ids), read the pools, then
+    append + release + re-read in one pipeline.
+    """
     tries = 0
     while len(sl.entries) < size and not sl.meta["end"] and sl.length < sessions.MAX_ENTRIES:
-        if sessions.lock(sl.sid):
-            try:
-                again = sessions.read(sl.sid, sl.start, size)
-                if again is None:
-                    raise CursorExpired()
-                if len(again.entries) < size and again.length == sl.length:
-                    meta = again.meta
-                    exclude = sessions.session_ids(sl.sid)
-                    batch = _rank_batch(meta, state, exclude, max(GENERATE, size))
-                    if not batch:
-                        meta["end"] = True
-                    sessions.append(sl.sid, batch, meta)
-            finally:
-                sessions.unlock(sl.sid)
-        else:  # another request is ranking this session's next batch: wait for it
+        begun = sessions.extend_begin(sl.sid)
+        if begun == sessions.EXPIRED:
+            raise CursorExpired()
+        if begun is None:  # another request is ranking this session's next batch
             tries += 1
             if tries > LOCK_TRIES:
                 break
             time.sleep(LOCK_WAIT_S)
-        sl = sessions.read(sl.sid, sl.start, size)
-        if sl is None:
-            raise CursorExpired()
+            sl = sessions.read(sl.sid, sl.start, size) or sl
+            continue
+        meta, length, exclude = begun
+        # If another request extended it meanwhile, just re-read (and release the lock).
+        batch = [] if length > sl.length else _rank_batch(meta, state, exclude, GENERATE)
+        if length <= sl.length and not batch:
+            meta["end"] = True
+        sl = sessions.extend_commit(sl.sid, batch, meta, sl.start, size)
     return sl
 
 
@@ -146,7 +144,7 @@ def page_for_you(
         sl = _fill(sl, state, size)
     else:
         sl = _start(state, market_code, size)
-    hidden = state.viewer.hidden_creators
+    hidden = state.hidden_creators
     entries = [
         _Entry(e[0], e[1], [tuple(r) for r in e[2]])
         for e in sl.entries

@@ -45,7 +45,7 @@ def _viewer_id(state: ViewerState | None) -> int:
 def _items(entries: list[_Entry], state: ViewerState | None) -> list[dict]:
     cards = C.cards_get([e.id for e in entries])
     liked = state.liked if state else set()
-    following = state.viewer.following if state else set()
+    following = state.following if state else set()
     out = []
     for e in entries:
         card = cards.get(e.id)
@@ -105,9 +105,9 @@ def page_newest(*, state, market_code: str, cursor: str | None, size: int) -> Fe
 
 
 def page_following(*, state: ViewerState, cursor: str | None, size: int) -> FeedPage:
-    if not state.viewer.following:
+    if not state.following:
         return FeedPage(mode=FOLLOWING)
-    qs = _published(None).filter(creator_id__in=sorted(state.viewer.following))
+    qs = _published(None).filter(creator_id__in=sorted(state.following))
     page = _keyset_page(
         qs, mode=FOLLOWING, state=state, cursor=cursor, size=size, reason=lambda r: None
     )

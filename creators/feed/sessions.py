@@ -136,17 +136,59 @@ def create(uid: int, meta: dict, entries: list[list], served: int) -> str:
     return sid
 
 
-def append(sid: str, entries: list[list], meta: dict) -> None:
+_BEGIN = """
+local p, sid = ARGV[1], ARGV[2]
+if not redis.call('SET', p .. 'fyx:' .. sid, 1, 'NX', 'EX', 10) then return false end
+local meta = redis.call('GET', p .. 'fym:' .. sid)
+if not meta then
+  redis.call('DEL', p .. 'fyx:' .. sid)
+  return {0}
+end
+return {meta, redis.call('LLEN', p .. 'fyl:' .. sid), redis.call('GET', p .. 'fyi:' .. sid) or ''}
+"""
+EXPIRED = "expired"
+
+
+def _ids(raw) -> set[int]:
+    text = raw.decode() if isinstance(raw, bytes) else (raw or "")
+    return {int(v) for v in text.split(",") if v}
+
+
+def extend_begin(sid: str):
+    """Take the session's extension lock: (meta, length, ids), or None if another request
+    holds it, or ``EXPIRED``. One round trip."""
     client = redis_client()
+    if client is not None:
+        got = client.eval(_BEGIN, 0, prefix(), sid)
+        if not got:
+            return None
+        if len(got) == 1:
+            return EXPIRED
+        return json.loads(got[0]), int(got[1]), _ids(got[2])
+    if not cache.add(_k("fyx", sid), 1, 10):
+        return None
+    meta = cache.get(_k("fym", sid))
+    if meta is None:
+        cache.delete(_k("fyx", sid))
+        return EXPIRED
+    return meta, len(cache.get(_k("fyl", sid), [])), _ids(cache.get(_k("fyi", sid)))
+
+
+def extend_commit(sid: str, entries: list[list], meta: dict, start: int, size: int) -> Slice:
+    """Append a ranked batch, release the lock and read the slice: one round trip."""
     ids = ",".join(str(e[0]) for e in entries)
+    client = redis_client()
     if client is not None:
         pipe = client.pipeline(transaction=True)
         if entries:
             pipe.rpush(_k("fyl", sid), *[json.dumps(e, separators=(",", ":")) for e in entries])
             pipe.append(_k("fyi", sid), "," + ids)
         pipe.set(_k("fym", sid), json.dumps(meta), ex=SESSION_TTL_S)
-        pipe.execute()
-        return
+        pipe.delete(_k("fyx", sid))
+        pipe.lrange(_k("fyl", sid), start, start + size - 1)
+        pipe.llen(_k("fyl", sid))
+        *_, items, length = pipe.execute()
+        return Slice(sid, start, meta, int(length), [_entry(i) for i in items])
     items = cache.get(_k("fyl", sid), []) + list(entries)
     old = cache.get(_k("fyi", sid), "")
     cache.set_many(
@@ -157,29 +199,5 @@ def append(sid: str, entries: list[list], meta: dict) -> None:
         },
         SESSION_TTL_S,
     )
-
-
-def session_ids(sid: str) -> set[int]:
-    """Every video id in the session (what a new batch must not repeat)."""
-    client = redis_client()
-    raw = client.get(_k("fyi", sid)) if client is not None else cache.get(_k("fyi", sid))
-    if not raw:
-        return set()
-    text = raw.decode() if isinstance(raw, bytes) else raw
-    return {int(v) for v in text.split(",") if v}
-
-
-def lock(sid: str) -> bool:
-    key = _k("fyx", sid)
-    client = redis_client()
-    if client is not None:
-        return bool(client.set(key, 1, nx=True, ex=10))
-    return cache.add(key, 1, 10)
-
-
-def unlock(sid: str) -> None:
-    client = redis_client()
-    if client is not None:
-        client.delete(_k("fyx", sid))
-    else:
-        cache.delete(_k("fyx", sid))
+    cache.delete(_k("fyx", sid))
+    return Slice(sid, start, meta, len(items), items[start : start + size])

@@ -136,6 +136,38 @@ def pools_read(
     return json.loads(raw[0]), out
 
 
+def kv_get_many(keys: list[str]) -> list:
+    """Raw values (str/bytes, or None) under our prefix: one MGET with Redis."""
+    full = [prefix() + k for k in keys]
+    client = redis_client()
+    if client is not None:
+        return client.mget(full) if full else []
+    found = cache.get_many(full)
+    return [found.get(k) for k in full]
+
+
+def kv_set_many(values: dict[str, str], ttl: int) -> None:
+    client = redis_client()
+    if client is not None:
+        pipe = client.pipeline(transaction=False)
+        for key, value in values.items():
+            pipe.set(prefix() + key, value, ex=ttl)
+        pipe.execute()
+    else:
+        cache.set_many({prefix() + k: v for k, v in values.items()}, ttl)
+
+
+def kv_delete(keys) -> None:
+    full = [prefix() + k for k in keys]
+    if not full:
+        return
+    client = redis_client()
+    if client is not None:
+        client.delete(*full)
+    else:
+        cache.delete_many(full)
+
+
 def forget_local_memo() -> None:
     """Tests and management commands that swap stores between calls use this."""
     _version_memo.clear()

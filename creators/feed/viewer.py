@@ -1,17 +1,23 @@
-"""A signed-in viewer's ranking state, read in one cache hit (two queries on a miss).
+"""A signed-in viewer's feed state, in two cached parts (both built by the same two
+queries on a miss):
 
-The cached value is rebuilt from ``FeedProfile`` and the viewer's follows; it is dropped
-whenever those change (a fold of their events, a follow or unfollow, a mode change).
+- the light part every page needs: liked videos, followed and hidden creators, the
+  remembered mode;
+- the ranking inputs only a For You batch needs: interests and seen history (the
+  biggest part, so most pages never decode it).
+
+Both are dropped whenever what they hold changes (a fold of the viewer's events, a follow
+or unfollow, a mode change) and rebuilt from ``FeedProfile`` and ``Follow``.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-
 from ..models import FeedMode, FeedProfile, Follow
+from . import store
 from .ranking import SEEN_WINDOW_S, Viewer
 
 CACHE_TTL_S = 600
@@ -20,54 +26,96 @@ CACHE_TTL_S = 600
 @dataclass
 class ViewerState:
     user_id: int
-    viewer: Viewer
     liked: set[int] = field(default_factory=set)
+    following: set[int] = field(default_factory=set)
+    hidden_creators: set[int] = field(default_factory=set)
     mode: str = FeedMode.FOR_YOU
+    _ranking: Viewer | None = None
+
+    @property
+    def viewer(self) -> Viewer:
+        """The ranking inputs (interests, seen history), loaded on first use."""
+        if self._ranking is None:
+            self._ranking = _ranking_inputs(self)
+        return self._ranking
 
 
-def _key(user_id: int) -> str:
-    return f"feed:viewer:{user_id}"
+def _keys(user_id: int) -> tuple[str, str]:
+    return f"viewer:{user_id}", f"viewer-rank:{user_id}"
 
 
-def _int_keys(data: dict) -> dict[int, float]:
+def _ints(data: dict) -> dict[int, float]:
     return {int(k): float(v) for k, v in data.items()}
 
 
-def state_from_profile(profile: FeedProfile | None, following: set[int], now: float) -> Viewer:
-    if profile is None:
-        return Viewer(following=following)
-    hidden_until = _int_keys(profile.hidden_categories)
-    cutoff = now - SEEN_WINDOW_S
-    return Viewer(
-        categories=_int_keys(profile.categories),
-        creators=_int_keys(profile.creators),
-        hidden_creators={int(c) for c in profile.hidden_creators},
-        hidden_categories={c for c, until in hidden_until.items() if until > now},
-        following=following,
-        seen={v: ts for v, ts in _int_keys(profile.seen).items() if ts >= cutoff},
+def _parts(user_id: int) -> tuple[dict, dict]:
+    """Both cached parts, from the database (two queries)."""
+    profile = FeedProfile.objects.filter(user_id=user_id).first()
+    following = sorted(
+        Follow.objects.filter(follower_id=user_id).values_list("creator_id", flat=True)
     )
+    now = time.time()
+    light = {"l": [], "f": following, "h": [], "m": FeedMode.FOR_YOU}
+    rank = {"c": {}, "cr": {}, "hk": [], "s": [[], []]}
+    if profile is not None:
+        light.update(
+            l=[int(v) for v in profile.liked],
+            h=[int(c) for c in profile.hidden_creators],
+            m=profile.mode,
+        )
+        seen = [(int(v), ts) for v, ts in profile.seen.items() if ts >= now - SEEN_WINDOW_S]
+        rank.update(
+            c=profile.categories,
+            cr=profile.creators,
+            hk=[int(c) for c, until in profile.hidden_categories.items() if until > now],
+            s=[[v for v, _ in seen], [ts for _, ts in seen]],
+        )
+    store.kv_set_many(
+        dict(zip(_keys(user_id), (json.dumps(light), json.dumps(rank)), strict=True)),
+        CACHE_TTL_S,
+    )
+    return light, rank
+
+
+def _viewer(state: ViewerState, rank: dict) -> Viewer:
+    return Viewer(
+        categories=_ints(rank["c"]),
+        creators=_ints(rank["cr"]),
+        hidden_creators=state.hidden_creators,
+        hidden_categories=set(rank["hk"]),
+        following=state.following,
+        seen=dict(zip(*rank["s"], strict=True)),
+    )
+
+
+def _ranking_inputs(state: ViewerState) -> Viewer:
+    (raw,) = store.kv_get_many([_keys(state.user_id)[1]])
+    rank = json.loads(raw) if raw is not None else _parts(state.user_id)[1]
+    return _viewer(state, rank)
 
 
 def viewer_state(user) -> ViewerState | None:
-    """The state for ``user`` (None when anonymous)."""
+    """The state for ``user`` (None when anonymous): one cache read."""
     if user is None or not user.is_authenticated:
         return None
-    state = cache.get(_key(user.pk))
-    if state is not None:
-        return state
-    profile = FeedProfile.objects.filter(user_id=user.pk).first()
-    following = set(Follow.objects.filter(follower_id=user.pk).values_list("creator_id", flat=True))
+    (raw,) = store.kv_get_many([_keys(user.pk)[0]])
+    rank = None
+    if raw is not None:
+        light = json.loads(raw)
+    else:
+        light, rank = _parts(user.pk)
     state = ViewerState(
         user_id=user.pk,
-        viewer=state_from_profile(profile, following, time.time()),
-        liked={int(v) for v in (profile.liked if profile else [])},
-        mode=profile.mode if profile else FeedMode.FOR_YOU,
+        liked=set(light["l"]),
+        following=set(light["f"]),
+        hidden_creators=set(light["h"]),
+        mode=light["m"],
     )
-    cache.set(_key(user.pk), state, CACHE_TTL_S)
+    if rank is not None:
+        state._ranking = _viewer(state, rank)
     return state
 
 
 def viewer_forget(*user_ids: int) -> None:
     """Drop cached state; the next page rebuilds it. Call after changing what it holds."""
-    if user_ids:
-        cache.delete_many([_key(u) for u in user_ids])
+    store.kv_delete([key for u in user_ids for key in _keys(u)])

@@ -59,7 +59,7 @@ def _start_item(request, video_id: int, items: list[dict]) -> list[dict]:
         card,
         reasons=R.as_dicts([R.shared_link()]),
         liked=bool(state and video_id in state.liked),
-        following=bool(state and card["creator"]["id"] in state.viewer.following),
+        following=bool(state and card["creator"]["id"] in state.following),
     )
     return [first, *(i for i in items if i["id"] != video_id)]
 

@@ -347,3 +347,19 @@ def test_a_reload_continues_the_queue_instead_of_repeating(world):
     # The old cursor (another tab) still works, and never repeats its own pages.
     third = client.get(second["next"]).json()
     assert len(ids(third)) == 5 and not ids(third) & (ids(first) | ids(second))
+
+
+def test_only_one_request_ranks_a_sessions_next_batch(world):
+    from creators.feed import sessions
+    from creators.feed.cursors import decode
+
+    fill(world, n=12)
+    me = viewer(world)
+    token = client_for(me).get("/api/feed/?page_size=5").json()["cursor"]
+    sid = decode(token, mode="foryou", viewer_id=me.pk)["s"]
+    meta, length, ids = sessions.extend_begin(sid)
+    assert len(ids) == length > 0
+    assert sessions.extend_begin(sid) is None  # held: a second ranker waits
+    sessions.extend_commit(sid, [], meta, 0, 5)
+    assert sessions.extend_begin(sid) is not None  # released
+    assert sessions.extend_begin("no-such-session") in (None, sessions.EXPIRED)
