@@ -119,7 +119,8 @@ def _start(state: ViewerState, market_code: str, size: int) -> sessions.Slice:
     sl = sessions.claim(state.user_id, size)
     if sl is not None:
         fresh = time.time() - sl.meta["t0"] < REUSE_S
-        if fresh and sl.meta["mk"] == market_code and (sl.entries or not sl.meta["end"]):
+        room = sl.start < (sl.length if sl.meta["end"] else sessions.MAX_ENTRIES)
+        if fresh and room and sl.meta["mk"] == market_code:
             return _fill(sl, state, size)
     meta = _meta_new(market_code)
     entries = _rank_batch(meta, state, set(), max(GENERATE, size))

@@ -363,3 +363,14 @@ def test_only_one_request_ranks_a_sessions_next_batch(world):
     sessions.extend_commit(sid, [], meta, 0, 5)
     assert sessions.extend_begin(sid) is not None  # released
     assert sessions.extend_begin("no-such-session") in (None, sessions.EXPIRED)
+
+
+def test_a_full_session_gives_way_to_a_new_one(world, monkeypatch):
+    from creators.feed import foryou, sessions
+
+    fill(world, n=30)
+    monkeypatch.setattr(sessions, "MAX_ENTRIES", 12)
+    monkeypatch.setattr(foryou, "GENERATE", 5)
+    client = client_for(viewer(world))
+    bodies = [client.get("/api/feed/?page_size=5").json() for _ in range(5)]
+    assert all(len(b["results"]) == 5 for b in bodies)
