@@ -37,8 +37,8 @@ from .stock import (
     deals_lock,
     hold_expiry,
     holds_release,
-    products_adjust_stock_total,
-    stock_take,
+    stock_check,
+    stock_take_many,
     variants_lock,
 )
 
@@ -75,6 +75,14 @@ def _merge(lines: list[LineRequest]) -> dict[int, int]:
     return merged
 
 
+def _sum_by(pairs, key_value) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for variant, price in pairs:
+        key, value = key_value(variant, price)
+        out[key] = out.get(key, 0) + value
+    return out
+
+
 def _hold(*, buyer, market, lines, address: Address, shipping_option: str) -> Checkout:
     wanted = _merge(lines)
     with transaction.atomic():
@@ -91,81 +99,95 @@ def _hold(*, buyer, market, lines, address: Address, shipping_option: str) -> Ch
                 raise NotAvailableInMarket(variant_id=variant_id)
         deals = deals_lock(variant_ids=list(wanted))
         priced = []
-        deltas: dict[int, int] = {}
         for variant_id in sorted(wanted):
             variant, quantity = variants[variant_id], wanted[variant_id]
-            stock_take(variant=variant, quantity=quantity)
-            deltas[variant.product_id] = deltas.get(variant.product_id, 0) - quantity
+            stock_check(variant=variant, quantity=quantity)
             price = line_price(variant=variant, quantity=quantity, deal=deals.get(variant_id))
-            if price.deal_units:
-                deal = deals[variant_id]
-                deal.quantity_sold += price.deal_units
-                deal.save(update_fields=["quantity_sold"])
             priced.append((variant, price))
-        products_adjust_stock_total(deltas=deltas)
+        # One UPDATE each for variants, deals and products, however many lines.
+        stock_take_many(
+            taken={v.pk: p.quantity for v, p in priced},
+            by_product=_sum_by(priced, lambda v, p: (v.product_id, p.quantity)),
+            deal_units={p.deal_id: p.deal_units for _, p in priced if p.deal_units},
+        )
 
         by_seller: dict[int, list] = {}
         for variant, price in priced:
             by_seller.setdefault(variant.product.seller_id, []).append((variant, price))
         shipping = shipping_price(market=market, option=shipping_option)
+        subtotals = {sid: sum(p.total for _, p in rows) for sid, rows in by_seller.items()}
         checkout = Checkout.objects.create(
-            buyer=buyer, market=market, currency=market.currency, total_minor=0
+            buyer=buyer,
+            market=market,
+            currency=market.currency,
+            total_minor=sum(subtotals.values()) + shipping * len(subtotals),
         )
-        total = 0
-        expires = hold_expiry()
+        now = timezone.now()
+        orders = []
         for seller_id in sorted(by_seller):
-            rows = by_seller[seller_id]
-            subtotal = sum(p.total for _, p in rows)
-            order = Order.objects.create(
-                checkout=checkout,
-                buyer=buyer,
-                seller_id=seller_id,
-                market=market,
-                currency=market.currency,
-                subtotal_minor=subtotal,
-                shipping_minor=shipping,
-                total_minor=subtotal + shipping,
-                shipping_option=shipping_option,
-                ship_full_name=address.full_name,
-                ship_line1=address.line1,
-                ship_city=address.city,
-                ship_postal_code=address.postal_code,
-                ship_country=address.country,
-            )
-            total += order.total_minor
-            OrderStatusChange.objects.create(
-                order=order, to_status=OrderStatus.PENDING_PAYMENT, actor=buyer
-            )
-            for variant, price in rows:
-                product = variant.product
-                line = OrderLine.objects.create(
-                    order=order,
-                    variant=variant,
-                    product=product,
+            subtotal = subtotals[seller_id]
+            orders.append(
+                Order(
+                    checkout=checkout,
+                    buyer=buyer,
                     seller_id=seller_id,
-                    title=product.title,
-                    variant_label=variant.label if variant.options else "",
-                    sku=variant.sku,
-                    quantity=price.quantity,
-                    unit_price_minor=price.unit_price,
-                    deal_id=price.deal_id,
-                    deal_price_minor=price.deal_price,
-                    deal_units=price.deal_units,
-                    gross_minor=price.total,
-                    referral_fee_bp=market.referral_fee_bp,
-                    commission_rate_bp=product.commission_rate_at(timezone.now()),
+                    market=market,
+                    currency=market.currency,
+                    subtotal_minor=subtotal,
+                    shipping_minor=shipping,
+                    total_minor=subtotal + shipping,
+                    shipping_option=shipping_option,
+                    ship_full_name=address.full_name,
+                    ship_line1=address.line1,
+                    ship_city=address.city,
+                    ship_postal_code=address.postal_code,
+                    ship_country=address.country,
                 )
-                StockHold.objects.create(
-                    variant=variant,
-                    order_line=line,
-                    quantity=price.quantity,
-                    deal_id=price.deal_id,
-                    deal_units=price.deal_units,
-                    expires_at=expires,
+            )
+        Order.objects.bulk_create(orders)
+        OrderStatusChange.objects.bulk_create(
+            OrderStatusChange(order=o, to_status=OrderStatus.PENDING_PAYMENT, actor=buyer)
+            for o in orders
+        )
+        lines = []
+        for order in orders:
+            for variant, price in by_seller[order.seller_id]:
+                product = variant.product
+                lines.append(
+                    OrderLine(
+                        order=order,
+                        variant=variant,
+                        product=product,
+                        seller_id=order.seller_id,
+                        title=product.title,
+                        variant_label=variant.label if variant.options else "",
+                        sku=variant.sku,
+                        quantity=price.quantity,
+                        unit_price_minor=price.unit_price,
+                        deal_id=price.deal_id,
+                        deal_price_minor=price.deal_price,
+                        deal_units=price.deal_units,
+                        gross_minor=price.total,
+                        referral_fee_bp=market.referral_fee_bp,
+                        commission_rate_bp=product.commission_rate_at(now),
+                    )
                 )
-        checkout.total_minor = total
-        checkout.save(update_fields=["total_minor"])
-        Payment.objects.create(checkout=checkout, amount_minor=total, currency=market.currency)
+        OrderLine.objects.bulk_create(lines)
+        expires = hold_expiry()
+        StockHold.objects.bulk_create(
+            StockHold(
+                variant_id=line.variant_id,
+                order_line=line,
+                quantity=line.quantity,
+                deal_id=line.deal_id,
+                deal_units=line.deal_units,
+                expires_at=expires,
+            )
+            for line in lines
+        )
+        Payment.objects.create(
+            checkout=checkout, amount_minor=checkout.total_minor, currency=market.currency
+        )
     return checkout
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from ..errors import InsufficientStock
@@ -42,12 +42,38 @@ def deals_lock(*, variant_ids: list[int]) -> dict[int, Deal]:
     return best
 
 
-def stock_take(*, variant: Variant, quantity: int) -> None:
-    """Take units off a locked variant, or raise ``InsufficientStock`` naming it."""
+def stock_check(*, variant: Variant, quantity: int) -> None:
+    """Raise ``InsufficientStock`` naming a locked variant that cannot cover ``quantity``."""
     if variant.stock < quantity:
         raise InsufficientStock(variant_id=variant.pk, available=variant.stock)
-    Variant.objects.filter(pk=variant.pk).update(stock=F("stock") - quantity)
-    variant.stock -= quantity
+
+
+def _case(values: dict[int, int]) -> Case:
+    return Case(*(When(pk=pk, then=Value(v)) for pk, v in values.items()), default=Value(0))
+
+
+def stock_take_many(
+    *, taken: dict[int, int], by_product: dict[int, int], deal_units: dict[int, int]
+) -> None:
+    """Take checked quantities off locked variants (and deals, and the products' listing
+    totals), one UPDATE per table whatever the number of lines. Call under the locks of
+    ``variants_lock`` / ``deals_lock``, after ``stock_check``."""
+    Variant.objects.filter(pk__in=taken).update(stock=F("stock") - _case(taken))
+    if deal_units:
+        Deal.objects.filter(pk__in=deal_units).update(
+            quantity_sold=F("quantity_sold") + _case(deal_units)
+        )
+    # Lock the products in pk order too (their listing totals move), so two checkouts of
+    # sibling variants queue instead of deadlocking on the multi-row UPDATE.
+    list(
+        Product.objects.select_for_update()
+        .filter(pk__in=sorted(by_product))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Product.objects.filter(pk__in=by_product).update(
+        stock_total=F("stock_total") - _case(by_product)
+    )
 
 
 def products_adjust_stock_total(*, deltas: dict[int, int]) -> None:

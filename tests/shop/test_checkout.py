@@ -136,3 +136,28 @@ def test_card_number_never_reaches_the_database(buyer, markets):
         place(buyer, markets["US"], [(variant.pk, 1)])
     assert not any("4242424242424242" in q["sql"] for q in ctx.captured_queries)
     assert "4242424242424242" not in repr(GOOD)
+
+
+def test_placing_an_order_costs_the_same_queries_for_1_or_6_lines(buyer, markets):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shop.services.checkout import _hold
+
+    seller = ProductFactory().seller
+    counts = []
+    for n in (1, 6):
+        variants = [ProductFactory(seller=seller).variants.get() for _ in range(n)]
+        DealFactory(variant=variants[0])
+        with CaptureQueriesContext(connection) as ctx:
+            _hold(
+                buyer=buyer,
+                market=markets["US"],
+                lines=[LineRequest(v.pk, 1) for v in variants],
+                address=ADDRESS,
+                shipping_option="standard",
+            )
+        counts.append(len(ctx.captured_queries))
+    # Locks on variants, deals and products; three updates; checkout, order, status,
+    # lines, holds and payment inserts (plus BEGIN where the driver reports it).
+    assert counts[0] == counts[1] <= 14, counts
