@@ -10,8 +10,10 @@ import json
 from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.http import Http404
 from drf_spectacular.extensions import OpenApiViewExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -66,6 +68,11 @@ def exception_handler(exc, context):
     """Every error body carries a stable ``code``; field errors stay under ``errors``."""
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status)
+    # Django's own exceptions (get_object_or_404, PermissionDenied) get DRF's codes too.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

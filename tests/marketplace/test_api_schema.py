@@ -80,3 +80,13 @@ def test_swagger_ui_is_served_from_the_sidecar_not_a_cdn(client):
     assert "drf_spectacular_sidecar" in html
     for cdn in ("cdn.jsdelivr", "unpkg.com", "cdnjs"):
         assert cdn not in html
+
+
+@pytest.mark.django_db
+def test_a_django_404_in_an_api_view_carries_the_not_found_code(client):
+    response = client.get("/api/products/999999/")
+    assert response.status_code == 404
+    assert response.json()["code"] in {"not_found", "product_not_found"}
+    response = client.get("/api/creators/nobody-here/")
+    assert response.status_code == 404
+    assert response.json()["code"].endswith("not_found")
