@@ -24,7 +24,10 @@ from shop.models import ProductImage, ProductStatus
 from ..models import Video, VideoProduct, VideoStatus
 from . import store
 
-CARD_TTL_S = 120
+# Explicit refreshes cover what this app changes; the TTL bounds staleness from writers
+# that bypass save() (stock moved with F() at checkout). Pool items are refreshed at
+# every pool build (~2 min) anyway.
+CARD_TTL_S = 300
 LOW_STOCK = 5
 _KEY = "card:{}"
 
@@ -206,6 +209,25 @@ def cards_get(video_ids: list[int]) -> dict[int, dict]:
             )
         cards.update(built)
     return cards
+
+
+def cards_refresh(video_ids) -> int:
+    """Build and store the cards of ``video_ids`` now (write-through), so readers never
+    pay for them: the pool build does this for every candidate, the fold for every video
+    whose counts it moved. One query per 500 videos."""
+    ids = sorted(set(video_ids))
+    stored = 0
+    for start in range(0, len(ids), 500):
+        built = cards_build(ids[start : start + 500])
+        store.kv_set_many(
+            {_KEY.format(v): json.dumps(c, separators=(",", ":")) for v, c in built.items()},
+            CARD_TTL_S,
+        )
+        gone = set(ids[start : start + 500]) - set(built)
+        if gone:  # unpublished since: their old cards must not linger
+            cards_forget(gone)
+        stored += len(built)
+    return stored
 
 
 def cards_forget(video_ids) -> None:

@@ -29,6 +29,7 @@ GENERATE = 40
 REUSE_S = 600  # a first page within this long of the last continues the same queue
 LOCK_WAIT_S = 0.02
 LOCK_TRIES = 25
+TAIL_QUERIES = 4  # keyset reads per batch past the pools (most rows are new ones)
 
 
 def _meta_new(market_code: str) -> dict:
@@ -76,14 +77,21 @@ def _rank_batch(meta: dict, state: ViewerState, exclude: set[int], count: int) -
         taken = {e[0] for e in entries} | exclude
         started = datetime.fromtimestamp(meta["t0"], tz=UTC)
         qs = _published(market_code).filter(published_at__lte=started)
-        rows = _keyset_rows(qs, meta["tail"], missing + len(taken) + 1)
-        fresh = [r for r in rows if r[0] not in taken]
         reason = list(R.newest_in(market_code))
-        entries += [[r[0], r[1], [reason]] for r in fresh[:missing]]
-        if fresh[:missing]:
-            meta["tail"] = _position(fresh[:missing][-1])
-        if len(fresh) <= missing:
-            meta["end"] = True
+        limit = 2 * missing + 20
+        for _ in range(TAIL_QUERIES):
+            rows = _keyset_rows(qs, meta["tail"], limit)
+            for row in rows:
+                meta["tail"] = _position(row)
+                if row[0] not in taken:
+                    entries.append([row[0], row[1], [reason]])
+                    missing -= 1
+                    if not missing:
+                        break
+            if len(rows) < limit and missing:
+                meta["end"] = True
+            if not missing or meta["end"]:
+                break
     return entries
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from ..models import Video, VideoProduct, VideoStatus
 from . import store
+from .cards import cards_refresh
 from .ranking import (
     ENGAGEMENT_WEIGHTS,
     PRIOR_RATES,
@@ -221,6 +222,8 @@ def pools_build(*, market_code: str, category_names: dict[int, str], now=None) -
         "popular_count": len(pools["popular"]),
     }
     version = store.pools_write(market=market_code, pools=pools, info=info)
+    # Every card a page can show from these pools is ready before anyone asks.
+    cards_refresh({c.id for items in pools.values() for c in items})
     log.info(
         "feed pools for %s: %d candidates, %d pools in %.2fs",
         market_code,

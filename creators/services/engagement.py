@@ -22,7 +22,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from ..feed import affinity, buffer
-from ..feed.cards import cards_forget
+from ..feed.cards import cards_refresh
 from ..feed.events import PROMPT_TYPES, clean_batch
 from ..feed.viewer import viewer_forget
 from ..models import FeedProfile, ProcessedEvent, Video, VideoLike
@@ -81,7 +81,7 @@ def engagement_fold(*, max_batches: int = FOLD_BATCHES) -> FoldResult | None:
             buffer.ack_redis()
     finally:
         cache.delete(LOCK_KEY)
-    cards_forget(result.videos)
+    cards_refresh(result.videos)  # new counts on the cards, before anyone asks
     viewer_forget(*result.users)
     return result
 

@@ -324,3 +324,14 @@ def test_token_clients_send_events_as_themselves(clip, world):
     bad = APIClient(HTTP_AUTHORIZATION="Token not-a-real-token")
     response = post(bad, [ev(2, "like", clip)])
     assert response.status_code == 401 and response.json()["code"] == "authentication_failed"
+
+
+def test_folding_refreshes_the_cards_it_changed(clip, world, django_assert_num_queries):
+    from creators.feed.cards import cards_get
+
+    assert cards_get([clip.pk])[clip.pk]["counts"]["likes"] == 0  # cached now
+    post(client_for(viewer(world)), [ev(1, "like", clip), ev(2, "view_start", clip)])
+    fold_all()
+    with django_assert_num_queries(0):  # written through by the fold, not rebuilt on read
+        counts = cards_get([clip.pk])[clip.pk]["counts"]
+    assert (counts["likes"], counts["views"]) == (1, 1)
