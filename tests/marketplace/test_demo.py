@@ -32,6 +32,16 @@ def load(settings, monkeypatch):
     monkeypatch.setattr("shop.demo.products.product_picture", _tiny_picture)
     for where in ("shop.services.catalog", "shop.demo.products"):
         monkeypatch.setattr(f"{where}.make_thumbnail", lambda data: _tiny_picture())
+    # Two creators with one real clip each: the full 150-clip run is the creators'
+    # demo tests' business, and minutes of ffmpeg in every suite run is not.
+    import dataclasses
+
+    from creators.demo import creators as creators_demo
+
+    casey = next(p for p in creators_demo.CREATORS if p.handle == "casey.creates")
+    other = next(p for p in creators_demo.CREATORS if p.handle != "casey.creates")
+    short = [dataclasses.replace(casey, videos=1), dataclasses.replace(other, videos=1)]
+    monkeypatch.setattr(creators_demo, "CREATORS", short)
 
     def run() -> str:
         out = io.StringIO()
