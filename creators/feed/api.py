@@ -6,16 +6,12 @@ answer. Errors use the project's envelope (a stable ``code``).
 
 from __future__ import annotations
 
-import hashlib
 import json
 
-from django.core.cache import cache
 from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.authtoken.models import Token
+from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -27,6 +23,7 @@ from marketplace.markets import markets_by_code
 
 from ..services.engagement import events_record
 from ..services.taps import VISITOR_COOKIE, visitor_id_clean
+from .auth import FEED_AUTHENTICATION
 from .events import MAX_BODY_BYTES, InvalidEvent, PayloadTooLarge
 from .feeds import feed_page, page_size
 from .pages import FOLLOWING
@@ -94,6 +91,8 @@ _FEED_PARAMETERS = [
 
 class FeedView(APIView):
     permission_classes = [AllowAny]
+    authentication_classes = FEED_AUTHENTICATION
+    renderer_classes = [JSONRenderer]
 
     @extend_schema(
         summary="For You feed",
@@ -125,6 +124,8 @@ class FeedView(APIView):
 
 class FollowingFeedView(APIView):
     permission_classes = [IsAuthenticated]
+    authentication_classes = FEED_AUTHENTICATION
+    renderer_classes = [JSONRenderer]
 
     @extend_schema(
         summary="Following feed",
@@ -144,44 +145,12 @@ class FollowingFeedView(APIView):
         return Response(_payload(request, page))
 
 
-class EventViewer:
-    """Who sent a batch: all the events endpoint needs of a user is the id."""
-
-    is_authenticated = True
-    is_anonymous = False
-
-    def __init__(self, pk: int):
-        self.pk = self.id = pk
-
-
-class CachedTokenAuthentication(TokenAuthentication):
-    """Token auth for the events endpoint, the hottest write: the token's user id is
-    cached for a minute, so a batch costs no database query. (A revoked token keeps
-    recording engagement for at most that minute; nothing else accepts it.)"""
-
-    ttl_s = 60
-
-    def authenticate_credentials(self, key):
-        cache_key = f"feed:token:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
-        user_id = cache.get(cache_key)
-        if user_id is None:
-            user_id = (
-                Token.objects.filter(key=key, user__is_active=True)
-                .values_list("user_id", flat=True)
-                .first()
-            )
-            if user_id is None:
-                raise exceptions.AuthenticationFailed("Invalid token.")
-            cache.set(cache_key, user_id, self.ttl_s)
-        return EventViewer(user_id), key
-
-
 class EventsView(APIView):
     """Engagement events in batches. Anonymous viewers may send them (counted against
     their visitor cookie); likes need a signed-in viewer and are ignored otherwise."""
 
     permission_classes = [AllowAny]
-    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
+    authentication_classes = FEED_AUTHENTICATION
     # sendBeacon posts form data (it cannot set a CSRF header): events=<json>&csrf token.
     parser_classes = [JSONParser, FormParser, MultiPartParser]
     renderer_classes = [JSONRenderer]

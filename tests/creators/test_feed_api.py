@@ -374,3 +374,32 @@ def test_a_full_session_gives_way_to_a_new_one(world, monkeypatch):
     client = client_for(viewer(world))
     bodies = [client.get("/api/feed/?page_size=5").json() for _ in range(5)]
     assert all(len(b["results"]) == 5 for b in bodies)
+
+
+def test_token_clients_read_their_own_market_with_no_query_once_warm(
+    world, django_assert_num_queries
+):
+    from rest_framework.authtoken.models import Token
+
+    fill(world, n=6)  # US videos
+    jp_maker = Creator.objects.create(
+        user=UserFactory(username="jp-maker", market=world.markets["JP"]),
+        handle="tokyo",
+        display_name="Tokyo",
+        market=world.markets["JP"],
+    )
+    jp_video = Video.objects.create(
+        creator=jp_maker,
+        market=world.markets["JP"],
+        status=VideoStatus.PUBLISHED,
+        file="videos/jp.mp4",
+        published_at=timezone.now(),
+    )
+    pools_refresh(market_codes=["US", "JP"], force=True)
+    me = UserFactory(username="hanako", market=world.markets["JP"])
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=me).key}")
+    body = client.get("/api/feed/?mode=popular").json()
+    assert [i["id"] for i in body["results"]] == [jp_video.pk]
+    assert body["results"][0]["reasons"][0]["text"] == "Popular in JP"
+    with django_assert_num_queries(0):  # token, viewer, pools and cards all cached
+        assert client.get("/api/feed/?mode=popular&page_size=1").status_code == 200
