@@ -203,9 +203,10 @@ def collect_static() -> None:
 
 def dataset_parts(args: argparse.Namespace):
     """The dataset, in dependency order; later issues append their parts here."""
+    from .buyers import buyers_part
     from .dataset import catalog_part
 
-    return [catalog_part(products=args.products, sellers=args.sellers)]
+    return [catalog_part(products=args.products, sellers=args.sellers), buyers_part()]
 
 
 def clear_bench_cache(redis_url: str) -> None:

@@ -178,3 +178,55 @@ def search_html(ctx: Context) -> list[Request]:
 )
 def search_api(ctx: Context) -> list[Request]:
     return [Request("/api/products/?" + urlencode({"q": q})) for q in ctx.search_queries]
+
+
+@scenario(
+    "checkout",
+    'checkout, two-line "Buy now" (order, sandbox charge, commit)',
+    connections=32,
+    target=Target(ratio_min=0.08, max_errors=0),
+    needs=("catalog", "buyers"),
+)
+def checkout(ctx: Context) -> list[Request]:
+    """Each request is a distinct buyer's checkout with a fresh Idempotency-Key, so none
+    is a replay; the variants are stocked deep enough never to sell out."""
+    import json
+    import uuid
+
+    from .buyers import pool_variant_ids, tokens
+
+    keys = tokens()
+    pool = pool_variant_ids(random.Random("checkout-pool"))
+    requests = []
+    for i in range(ctx.draws):
+        a, b = ctx.rng.sample(pool, 2)
+        body = {
+            "shipping_address": {
+                "full_name": "Bench Buyer",
+                "line1": "1 Load St",
+                "city": "Springfield",
+                "postal_code": "12345",
+                "country": "US",
+            },
+            "shipping_option": "standard",
+            "payment": {
+                "card_number": "4242424242424242",
+                "exp_month": 12,
+                "exp_year": 2035,
+                "cvc": "123",
+            },
+            "lines": [{"variant_id": a, "quantity": 1}, {"variant_id": b, "quantity": 1}],
+        }
+        requests.append(
+            Request(
+                "/api/checkout/",
+                method="POST",
+                body=json.dumps(body, separators=(",", ":")),
+                headers=(
+                    ("Authorization", f"Token {keys[i % len(keys)]}"),
+                    ("Content-Type", "application/json"),
+                    ("Idempotency-Key", uuid.UUID(int=ctx.rng.getrandbits(128)).hex),
+                ),
+            )
+        )
+    return requests
