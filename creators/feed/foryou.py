@@ -25,11 +25,11 @@ from .pages import FeedPage, _Entry, _items, _keyset_rows, _position, _published
 from .ranking import EXPLORE_SHARE, RankContext, rank
 from .viewer import ViewerState
 
-GENERATE = 40
+GENERATE = 60
+LOW_WATER = 20  # entries left after a page under which the next batch is ranked
 REUSE_S = 600  # a first page within this long of the last continues the same queue
 LOCK_WAIT_S = 0.02
 LOCK_TRIES = 25
-TAIL_QUERIES = 4  # keyset reads per batch past the pools (most rows are new ones)
 
 
 def _meta_new(market_code: str) -> dict:
@@ -78,47 +78,62 @@ def _rank_batch(meta: dict, state: ViewerState, exclude: set[int], count: int) -
         started = datetime.fromtimestamp(meta["t0"], tz=UTC)
         qs = _published(market_code).filter(published_at__lte=started)
         reason = list(R.newest_in(market_code))
+        # One keyset read per batch: rows already in the session are few (most of them
+        # came from the pools), and a short batch just means the next one reads on.
         limit = 2 * missing + 20
-        for _ in range(TAIL_QUERIES):
-            rows = _keyset_rows(qs, meta["tail"], limit)
-            for row in rows:
-                meta["tail"] = _position(row)
-                if row[0] not in taken:
-                    entries.append([row[0], row[1], [reason]])
-                    missing -= 1
-                    if not missing:
-                        break
-            if len(rows) < limit and missing:
-                meta["end"] = True
-            if not missing or meta["end"]:
-                break
+        rows = _keyset_rows(qs, meta["tail"], limit)
+        for row in rows:
+            meta["tail"] = _position(row)
+            if row[0] not in taken:
+                entries.append([row[0], row[1], [reason]])
+                missing -= 1
+                if not missing:
+                    break
+        if len(rows) < limit and missing:
+            meta["end"] = True
     return entries
+
+
+def _can_grow(sl: sessions.Slice) -> bool:
+    return not sl.meta["end"] and sl.length < sessions.MAX_ENTRIES
+
+
+def _extend(sl: sessions.Slice, state: ViewerState, size: int):
+    """Rank the next batch into the session if no other request is doing it: the new
+    slice, None when another request holds the lock. Three round trips: take the lock
+    (with the session's meta and ids), read the pools, append + release + re-read."""
+    begun = sessions.extend_begin(sl.sid)
+    if begun == sessions.EXPIRED:
+        raise CursorExpired()
+    if begun is None:
+        return None
+    meta, length, exclude = begun
+    # If another request extended it meanwhile, just re-read (and release the lock).
+    batch = [] if length > sl.length else _rank_batch(meta, state, exclude, GENERATE)
+    return sessions.extend_commit(sl.sid, batch, meta, sl.start, size)
 
 
 def _fill(sl: sessions.Slice, state: ViewerState, size: int) -> sessions.Slice:
     """The slice with ``size`` entries, ranking more into the session if it ran short.
 
-    Round trips: take the lock (with the session's meta and ids), read the pools, then
-    append + release + re-read in one pipeline.
+    The request that finds fewer than ``LOW_WATER`` entries left after its own slice
+    ranks the next batch while the queue still has some, so concurrent pages (tabs, API
+    clients) rarely wait for a ranking; one that finds the queue empty waits for the
+    lock holder or ranks itself.
     """
     tries = 0
-    while len(sl.entries) < size and not sl.meta["end"] and sl.length < sessions.MAX_ENTRIES:
-        begun = sessions.extend_begin(sl.sid)
-        if begun == sessions.EXPIRED:
-            raise CursorExpired()
-        if begun is None:  # another request is ranking this session's next batch
-            tries += 1
-            if tries > LOCK_TRIES:
-                break
-            time.sleep(LOCK_WAIT_S)
-            sl = sessions.read(sl.sid, sl.start, size) or sl
+    while len(sl.entries) < size and _can_grow(sl):
+        grown = _extend(sl, state, size)
+        if grown is not None:
+            sl = grown
             continue
-        meta, length, exclude = begun
-        # If another request extended it meanwhile, just re-read (and release the lock).
-        batch = [] if length > sl.length else _rank_batch(meta, state, exclude, GENERATE)
-        if length <= sl.length and not batch:
-            meta["end"] = True
-        sl = sessions.extend_commit(sl.sid, batch, meta, sl.start, size)
+        tries += 1  # another request is ranking this session's next batch
+        if tries > LOCK_TRIES:
+            break
+        time.sleep(LOCK_WAIT_S)
+        sl = sessions.read(sl.sid, sl.start, size) or sl
+    if sl.length - (sl.start + size) < LOW_WATER and _can_grow(sl):
+        sl = _extend(sl, state, size) or sl
     return sl
 
 

@@ -403,3 +403,22 @@ def test_token_clients_read_their_own_market_with_no_query_once_warm(
     assert body["results"][0]["reasons"][0]["text"] == "Popular in JP"
     with django_assert_num_queries(0):  # token, viewer, pools and cards all cached
         assert client.get("/api/feed/?mode=popular&page_size=1").status_code == 200
+
+
+def test_the_queue_is_topped_up_before_it_runs_out(world, monkeypatch):
+    from creators.feed import foryou, sessions
+    from creators.feed.cursors import decode
+
+    fill(world, n=40)
+    monkeypatch.setattr(foryou, "GENERATE", 10)
+    monkeypatch.setattr(foryou, "LOW_WATER", 6)
+    me = viewer(world)
+    client = client_for(me)
+    first = client.get("/api/feed/?page_size=5").json()
+    sid = decode(first["cursor"], mode="foryou", viewer_id=me.pk)["s"]
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 5
+    meta, length, _ = sessions.extend_begin(sid)
+    # 10 ranked, 10 served, none left < 6: the second page ranked the next 10 already.
+    assert length == 20
+    sessions.extend_commit(sid, [], meta, 0, 1)
