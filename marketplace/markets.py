@@ -1,6 +1,7 @@
 """Which market a request is in: the user's, else the cookie's, else the default."""
 
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,7 +14,27 @@ MARKET_COOKIE = "market"
 _CACHE_KEY = "markets:v1"
 
 
+# Off under tests: each test's database rolls back without a save signal to clear it.
+LOCAL_TTL_S = 0 if getattr(settings, "TESTING", False) else 30
+_local: tuple[float, dict[str, Market]] = (0.0, {})
+
+
 def markets_by_code() -> dict[str, Market]:
+    """Markets by code, held in this process for up to 30 s above the shared cache: every
+    page asks (middleware, context processor) and a handful of rows that change a few times
+    a year are not worth a Redis round trip and an unpickle each time. A save in this
+    process clears it at once (marketplace.signals); other workers follow within 30 s."""
+    global _local
+    expires, markets = _local
+    if markets and time.monotonic() < expires:
+        return markets
+    markets = _markets_shared()
+    if LOCAL_TTL_S:
+        _local = (time.monotonic() + LOCAL_TTL_S, markets)
+    return markets
+
+
+def _markets_shared() -> dict[str, Market]:
     """Markets by code, cached. A cache outage (Redis down) falls back to the database:
     shoppers can still browse and check out."""
     try:
@@ -31,6 +52,8 @@ def markets_by_code() -> dict[str, Market]:
 
 
 def markets_changed() -> None:
+    global _local
+    _local = (0.0, {})
     try:
         cache.delete(_CACHE_KEY)
     except Exception:  # noqa: BLE001

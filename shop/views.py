@@ -1,16 +1,24 @@
 """The shopper's HTML pages: the Shop tab and the product page. Thin: reads go through
 shop.selectors; what a page shows beyond the catalog comes from marketplace.hooks."""
 
+from django.contrib.messages import get_messages
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from marketplace.hooks import product_sections
 
+from . import cache as catalog_cache
 from . import selectors
 from .errors import ProductNotFound
+from .models import Product
 
 PAGE_SIZE = 24
 SORT_CHOICES = [
@@ -61,33 +69,83 @@ def shop_home(request):
     return response
 
 
+_CSRF_MARK = "__pd_csrf_token__"
+_NEXT_MARK = "__pd_next_path__"
+
+
 @require_GET
 def product_detail(request, pk: int, slug: str | None = None):
+    """The product page. Its body comes from the cache under the product's version and the
+    selected variant (shop.cache); what depends on the viewer is filled in per request."""
     market = request.market
     if not market:
         raise Http404("No market is set up yet.")
-    try:
-        product = selectors.product_detail(product_id=pk, market_code=market.code)
-    except ProductNotFound:
+    version = catalog_cache.product_version(pk, market.code)
+    if version is None:
         raise Http404("No such product in this market.")
-    if slug is not None and slug != product.slug:
-        url = product.get_absolute_url()
-        query = request.META.get("QUERY_STRING", "")
-        return redirect(f"{url}?{query}" if query else url, permanent=True)
-    offers = product.offers
     wanted = request.GET.get("variant", "")
-    selected = (
-        next((o for o in offers if str(o.variant.pk) == wanted), None)
-        or next((o for o in offers if o.in_stock), None)
-        or (offers[0] if offers else None)
+    wanted = wanted if wanted.isdigit() and len(wanted) < 20 else ""
+    # The market's switches show on the page (checkout on or off).
+    market_state = f"{market.code}{int(market.checkout_enabled)}"
+    key = catalog_cache.detail_key("page", pk, market_state, version, wanted)
+    page = catalog_cache.get(key)
+    if page is None:
+        page = _product_page(pk, market, wanted)
+        if page is None:
+            raise Http404("No such product in this market.")
+        # A variant id that is not this product's renders the default; not worth a key.
+        if not wanted or page["matched"]:
+            catalog_cache.put(key, page, page["valid_until"])
+    if slug is not None and slug != page["slug"]:
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(f"{page['url']}?{query}" if query else page["url"], permanent=True)
+    content = (
+        page["content"]
+        .replace(_CSRF_MARK, get_token(request), 1)
+        .replace(_NEXT_MARK, escape(request.get_full_path()), 1)
+        .replace("<!--pd-messages-->", _messages_html(request), 1)
+        .replace("<!--pd-sections-->", _sections_html(request, pk), 1)
     )
-    sections = [
-        render_to_string(template_name, section_context, request=request)
-        for template_name, section_context in product_sections(request, product)
-    ]
+    if page["has_countdown"]:
+        content = catalog_cache.fill_countdowns(content)
     return render(
         request,
         "shop/product_detail.html",
+        {"page": page, "content": mark_safe(content)},  # noqa: S308 - our template, escaped
+    )
+
+
+def _messages_html(request) -> str:
+    storage = get_messages(request)
+    if not len(storage):  # counting does not mark them read
+        return ""
+    return render_to_string("shop/_messages.html", {"messages": storage})
+
+
+def _sections_html(request, pk: int) -> str:
+    """Other apps' sections, per request: they are given the viewer and may depend on them.
+    The product is loaded only if some app asks for it."""
+    product = SimpleLazyObject(
+        lambda: Product.objects.select_related("seller", "market", "category").get(pk=pk)
+    )
+    return "".join(
+        f'<div class="pd-section">{render_to_string(name, ctx, request=request)}</div>'
+        for name, ctx in product_sections(request, product)
+    )
+
+
+def _product_page(pk: int, market, wanted: str) -> dict | None:
+    try:
+        product = selectors.product_detail(product_id=pk, market_code=market.code)
+    except ProductNotFound:
+        return None
+    offers = product.offers
+    chosen = next((o for o in offers if str(o.variant.pk) == wanted), None)
+    selected = (
+        chosen or next((o for o in offers if o.in_stock), None) or (offers[0] if offers else None)
+    )
+    content = render_to_string(
+        "shop/_product_detail_body.html",
         {
             "product": product,
             "offers": offers,
@@ -95,6 +153,16 @@ def product_detail(request, pk: int, slug: str | None = None):
             "prices_vary": len({o.price_minor for o in offers}) > 1,
             "has_options": len(offers) > 1 or bool(offers and offers[0].variant.options),
             "in_stock": any(o.in_stock for o in offers),
-            "sections": sections,
+            "market": market,
         },
     )
+    return {
+        "slug": product.slug,
+        "url": product.get_absolute_url(),
+        "title": product.title,
+        "description": Truncator(strip_tags(product.description)).chars(160),
+        "content": content,
+        "matched": chosen is not None,
+        "has_countdown": "data-countdown>" in content,
+        "valid_until": catalog_cache.next_deal_boundary([pk]).get(pk, catalog_cache.FOREVER),
+    }

@@ -3,14 +3,17 @@ allowed, always scoped to one market."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from marketplace.api import ERROR_RESPONSES, MARKET_PARAMETER, request_market
 
+from .. import cache as catalog_cache
+from ..errors import ProductNotFound
 from ..models import Deal, Product
 from ..selectors import deal_queryset_live, product_detail, product_list
 from .catalog_serializers import DealSerializer, ProductCardSerializer, ProductDetailSerializer
@@ -50,9 +53,23 @@ class ProductDetailView(APIView):
     permission_classes = [AllowAny]
 
     def get(self, request, pk: int):
-        product = product_detail(product_id=pk, market_code=request_market(request).code)
-        context = {"request": request, "currency": product.market.currency}
-        return Response(ProductDetailSerializer(product, context=context).data)
+        # The rendered JSON is cached under the product's version (shop.cache): one
+        # indexed query per request says whether the product is visible and which
+        # rendering is current. The absolute URLs inside depend on the host.
+        market_code = request_market(request).code
+        version = catalog_cache.product_version(pk, market_code)
+        if version is None:
+            raise ProductNotFound()
+        origin = f"{request.scheme}://{request.get_host()}"
+        key = catalog_cache.detail_key("api", pk, market_code, version, origin)
+        body = catalog_cache.get(key)
+        if body is None:
+            product = product_detail(product_id=pk, market_code=market_code)
+            context = {"request": request, "currency": product.market.currency}
+            body = JSONRenderer().render(ProductDetailSerializer(product, context=context).data)
+            until = catalog_cache.next_deal_boundary([pk]).get(pk, catalog_cache.FOREVER)
+            catalog_cache.put(key, body, until)
+        return HttpResponse(body, content_type="application/json")
 
 
 @extend_schema(tags=["catalog"], parameters=[MARKET_PARAMETER])

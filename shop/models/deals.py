@@ -1,5 +1,7 @@
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 
@@ -46,3 +48,12 @@ class Deal(models.Model):
     def is_live(self, at=None) -> bool:
         at = at or timezone.now()
         return self.starts_at <= at < self.ends_at and self.quantity_sold < self.quantity_cap
+
+
+@receiver([post_save, post_delete], sender=Deal)
+def _deal_changed(sender, instance: Deal, **kwargs) -> None:
+    """A deal's price, window or cap is on its product's page and API answer: mark the
+    product changed, whoever saved the deal (admin, seller center, a bulk delete)."""
+    from ..cache import bump_products
+
+    bump_products(variant_ids=[instance.variant_id])

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageOps
 
+from ..cache import bump_products
 from ..errors import InvalidCommissionRate
 from ..models import Product, ProductImage, ProductStatus, Variant
 
@@ -65,7 +66,13 @@ def products_refresh_summaries(*, product_ids: list[int]) -> None:
         )
         product.search_document = product.build_search_document()
         product.save(
-            update_fields=["price_minor", "compare_at_minor", "stock_total", "search_document"]
+            update_fields=[
+                "price_minor",
+                "compare_at_minor",
+                "stock_total",
+                "search_document",
+                "updated_at",
+            ]
         )
 
 
@@ -112,6 +119,7 @@ def product_image_add(
         )
         image.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(thumb), save=False)
     image.save()
+    bump_products(product_ids=[product.pk])  # the first image is on the card
     return image
 
 
@@ -309,6 +317,7 @@ def product_image_move(*, image: ProductImage, offset: int) -> None:
         target = max(0, min(len(ordered) - 1, index + offset))
         ordered.insert(target, ordered.pop(index))
         _renumber_images(ordered)
+        bump_products(product_ids=[image.product_id])
 
 
 def product_image_delete(*, image: ProductImage) -> None:
@@ -320,4 +329,5 @@ def product_image_delete(*, image: ProductImage) -> None:
         image.delete()
         rest = list(ProductImage.objects.filter(product_id=product_id).order_by("position", "id"))
         _renumber_images(rest)
+        bump_products(product_ids=[product_id])
         transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])

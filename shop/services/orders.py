@@ -102,7 +102,8 @@ def orders_mark_paid(*, checkout_id: int) -> list[Order]:
                 },
             )
         for product_id in sorted(sold):
+            # updated_at: "N sold" is on the cached page and card (shop.cache).
             Product.objects.filter(pk=product_id).update(
-                sold_count=F("sold_count") + sold[product_id]
+                sold_count=F("sold_count") + sold[product_id], updated_at=now
             )
     return orders

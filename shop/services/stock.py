@@ -71,17 +71,21 @@ def stock_take_many(
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    # updated_at: the product's cached pages, cards and API answers key on it (shop.cache).
     Product.objects.filter(pk__in=by_product).update(
-        stock_total=F("stock_total") - _case(by_product)
+        stock_total=F("stock_total") - _case(by_product), updated_at=timezone.now()
     )
 
 
 def products_adjust_stock_total(*, deltas: dict[int, int]) -> None:
-    """Keep the listing's ``stock_total`` in step; products updated in pk order."""
+    """Keep the listing's ``stock_total`` in step; products updated in pk order, each
+    marked changed (``updated_at``) for the catalog caches: the variants' stock, and any
+    deal's units left, moved with it."""
+    now = timezone.now()
     for product_id in sorted(deltas):
         if deltas[product_id]:
             Product.objects.filter(pk=product_id).update(
-                stock_total=F("stock_total") + deltas[product_id]
+                stock_total=F("stock_total") + deltas[product_id], updated_at=now
             )
 
 
