@@ -84,6 +84,9 @@ def test_swagger_ui_is_served_from_the_sidecar_not_a_cdn(client):
 
 @pytest.mark.django_db
 def test_a_django_404_in_an_api_view_carries_the_not_found_code(client):
+    from tests.factories import ensure_markets
+
+    ensure_markets()
     response = client.get("/api/products/999999/")
     assert response.status_code == 404
     assert response.json()["code"] in {"not_found", "product_not_found"}
