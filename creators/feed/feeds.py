@@ -47,15 +47,26 @@ def page_size(raw) -> int:
     return max(1, min(size, MAX_PAGE_SIZE))
 
 
+def pools_stale(market_code: str) -> bool:
+    """Missing, or older than ``POOLS_MAX_AGE_S`` (stretched to four builds' time for a
+    catalogue so big that building takes a while)."""
+    version = store.pools_version(market_code)
+    if not version:
+        return True
+    info, _ = store.pools_read(market=market_code, version=version, slices={})
+    if info is None:
+        return True
+    max_age = max(POOLS_MAX_AGE_S, 4 * info.get("build_s", 0))
+    return time.time() - info["built_at"] >= max_age
+
+
 def pools_refresh(*, market_codes: list[str], force: bool = False) -> dict[str, str | None]:
-    """Rebuild the pools of each market whose pools are missing or older than the limit."""
+    """Rebuild the pools of each market whose pools are stale (or all, with ``force``)."""
     names = dict(Category.objects.values_list("id", "name"))
     built = {}
     for code in market_codes:
-        version = store.pools_version(code)
-        if not force and version and time.time() - int(version, 16) / 1000 < POOLS_MAX_AGE_S:
-            continue
-        built[code] = pools.pools_build(market_code=code, category_names=names)
+        if force or pools_stale(code):
+            built[code] = pools.pools_build(market_code=code, category_names=names)
     return built
 
 

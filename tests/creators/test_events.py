@@ -335,3 +335,15 @@ def test_folding_refreshes_the_cards_it_changed(clip, world, django_assert_num_q
     with django_assert_num_queries(0):  # written through by the fold, not rebuilt on read
         counts = cards_get([clip.pk])[clip.pk]["counts"]
     assert (counts["likes"], counts["views"]) == (1, 1)
+
+
+def test_the_beat_tick_folds_events_and_rebuilds_stale_pools(clip, world):
+    from creators.tasks.engagement import feed_tick
+
+    post(client_for(viewer(world)), [ev(1, "view_start", clip)])
+    assert store.pools_version("US") is None
+    result = feed_tick.apply().get()
+    assert result["applied"] == 1 and result["stale_pools"]
+    assert Video.objects.get(pk=clip.pk).view_count == 1
+    assert store.pools_version("US")  # rebuilt (Celery runs eagerly in tests)
+    assert feed_tick.apply().get()["stale_pools"] == []  # fresh now: nothing to do
