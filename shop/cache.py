@@ -74,6 +74,12 @@ def detail_key(kind: str, pk: int, market_code: str, version: str, *extra: str) 
     return ":".join([PREFIX, kind, str(pk), market_code, version, *extra])
 
 
+def card_version(*parts) -> str:
+    """A short token for what a listing row carries of its card's state."""
+    raw = "|".join(str(p) for p in parts)
+    return hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()
+
+
 def card_key(pk: int, market_code: str, version: str) -> str:
     return detail_key("card", pk, market_code, version)
 
@@ -138,7 +144,8 @@ def get_many(keys: list[str]) -> dict[str, object]:
 
 
 def _timeout(valid_until: float) -> int:
-    return max(1, min(TTL_S, int(valid_until - time.time()) + 1))
+    left = valid_until - time.time()
+    return TTL_S if left >= TTL_S else max(1, int(left) + 1)
 
 
 def put(key: str, value, valid_until: float = FOREVER) -> None:

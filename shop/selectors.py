@@ -83,6 +83,58 @@ def product_page(
     return ProductPage(products=rows, next_cursor=_cursor_encode(rows[-1], sort) if more else "")
 
 
+@dataclass
+class ProductIdPage:
+    rows: list[tuple]  # (id, updated_at, sold_count) in page order
+    next_cursor: str
+
+
+def product_page_ids(
+    *,
+    market_code: str,
+    search: str = "",
+    category: str = "",
+    sort: str = DEFAULT_SORT,
+    cursor: str = "",
+    size: int = 24,
+) -> ProductIdPage:
+    """``product_page`` without loading products: ids with what versions their cards
+    (shop.cache), for callers that hold each card pre-rendered. One query."""
+    from types import SimpleNamespace
+
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    qs = Product.objects.visible_in(market_code).filter(product_search_filter(search))
+    if category:
+        qs = qs.filter(category__slug=category)
+    qs = qs.order_by(*SORTS[sort])
+    after = _cursor_decode(cursor, sort)
+    if after is not None:
+        qs = qs.filter(_keyset_after(SORTS[sort], after))
+    keys = [k.lstrip("-") for k in SORTS[sort]]
+    rows = list(qs.values_list("id", "updated_at", "sold_count", *keys)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    last = SimpleNamespace(**dict(zip(keys, rows[-1][3:], strict=True))) if more else None
+    return ProductIdPage(
+        rows=[r[:3] for r in rows], next_cursor=_cursor_encode(last, sort) if more else ""
+    )
+
+
+def deal_strip_versions(*, market_code: str, limit: int = 12) -> list[tuple]:
+    """What the deals strip shows, as versions: (deal id, units sold, product updated_at)
+    of ``deal_list_live``'s rows, in order. One query; the strip is cached under it."""
+    return list(
+        Deal.objects.live()
+        .filter(
+            variant__product__market_id=market_code,
+            variant__product__status="active",
+            variant__product__seller__is_active=True,
+        )
+        .order_by("ends_at", "id")
+        .values_list("id", "quantity_sold", "variant__product__updated_at")[:limit]
+    )
+
+
 def _keyset_after(order: tuple[str, ...], values: list) -> Q:
     """Rows strictly after ``values`` in ``order``: (a > x) or (a = x and b > y) ..."""
     q = Q()

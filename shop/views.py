@@ -2,6 +2,7 @@
 shop.selectors; what a page shows beyond the catalog comes from marketplace.hooks."""
 
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -41,7 +42,7 @@ def shop_home(request):
     sort = request.GET.get("sort", "")
     sort = sort if sort in selectors.SORTS else selectors.DEFAULT_SORT
     cursor = request.GET.get("after", "")
-    page = selectors.product_page(
+    ids = selectors.product_page_ids(
         market_code=market.code,
         search=query,
         category=category,
@@ -49,24 +50,78 @@ def shop_home(request):
         cursor=cursor,
         size=PAGE_SIZE,
     )
+    page = {"cards": cards_html(ids.rows, market.code), "next_cursor": ids.next_cursor}
     context = {"page": page, "query": query, "category": category, "sort": sort}
     if request.headers.get("HX-Request"):
         response = render(request, "shop/_product_page.html", context)
     else:
-        categories = list(selectors.category_list())
+        categories = _categories()
         first_page_of_everything = not (query or category or cursor)
         context.update(
             categories=categories,
             current_category=next((c for c in categories if c.slug == category), None),
             sort_choices=SORT_CHOICES,
-            deals=selectors.deal_list_live(market_code=market.code)
-            if first_page_of_everything
-            else [],
+            deals_html=_deals_html(market.code) if first_page_of_everything else "",
             continued=bool(cursor),
         )
         response = render(request, "shop/shop_home.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def cards_html(rows: list[tuple], market_code: str) -> list[str]:
+    """Each product's grid card, from the cache under its version (id, updated_at,
+    sold_count: every write that changes a card bumps one of them); misses are rendered
+    together, in two queries whatever their number, and stored."""
+    keys = {
+        pk: catalog_cache.card_key(pk, market_code, catalog_cache.card_version(*v))
+        for pk, *v in rows
+    }
+    found = catalog_cache.get_many(list(keys.values()))
+    missing = [pk for pk in keys if keys[pk] not in found]
+    if missing:
+        products = (
+            Product.objects.filter(id__in=missing)
+            .select_related("market")
+            .prefetch_related(selectors._first_image_prefetch())
+            .defer("description", "search_document")
+        )
+        fresh = {
+            keys[p.id]: render_to_string("shop/_product_card.html", {"p": p}) for p in products
+        }
+        catalog_cache.put_many({k: (html, catalog_cache.FOREVER) for k, html in fresh.items()})
+        found.update(fresh)
+    return [mark_safe(found[keys[pk]]) for pk in keys if keys[pk] in found]  # noqa: S308
+
+
+CATEGORIES_TTL_S = 60  # names and order only; a rename shows within a minute
+
+
+def _categories() -> list:
+    def load():
+        return list(selectors.category_list())
+
+    try:
+        return cache.get_or_set(f"{catalog_cache.PREFIX}:categories", load, CATEGORIES_TTL_S)
+    except Exception:  # noqa: BLE001 - a cache outage renders from the database
+        return load()
+
+
+def _deals_html(market_code: str) -> str:
+    """The deals strip, cached under what it shows: its deals' ids, units sold and their
+    products' versions, read in one query. A deal starting, ending or selling out changes
+    that list by itself; countdown text is filled per request."""
+    versions = selectors.deal_strip_versions(market_code=market_code)
+    if not versions:
+        return ""
+    key = f"{catalog_cache.PREFIX}:deals:{market_code}:{catalog_cache.card_version(*versions)}"
+    html = catalog_cache.get(key)
+    if html is None:
+        deals = selectors.deal_list_live(market_code=market_code)
+        html = render_to_string("shop/_deals_strip.html", {"deals": deals}) if deals else ""
+        until = min((d.ends_at.timestamp() for d in deals), default=catalog_cache.FOREVER)
+        catalog_cache.put(key, html, until)
+    return mark_safe(catalog_cache.fill_countdowns(html))  # noqa: S308 - our template
 
 
 _CSRF_MARK = "__pd_csrf_token__"
@@ -124,14 +179,27 @@ def _messages_html(request) -> str:
 
 def _sections_html(request, pk: int) -> str:
     """Other apps' sections, per request: they are given the viewer and may depend on them.
-    The product is loaded only if some app asks for it."""
-    product = SimpleLazyObject(
-        lambda: Product.objects.select_related("seller", "market", "category").get(pk=pk)
-    )
+    The product is loaded only if a section reads more than its id."""
+    product = _LazyProduct(pk)
     return "".join(
         f'<div class="pd-section">{render_to_string(name, ctx, request=request)}</div>'
         for name, ctx in product_sections(request, product)
     )
+
+
+class _LazyProduct(SimpleLazyObject):
+    """A product whose ``pk``/``id`` cost nothing; any other attribute loads the row."""
+
+    def __init__(self, pk: int):
+        super().__init__(
+            lambda: Product.objects.select_related("seller", "market", "category").get(pk=pk)
+        )
+        self.__dict__["pk"] = self.__dict__["id"] = pk
+
+    def __getattribute__(self, name):
+        if name in ("pk", "id"):
+            return object.__getattribute__(self, "__dict__")[name]
+        return super().__getattribute__(name)
 
 
 def _product_page(pk: int, market, wanted: str) -> dict | None:

@@ -188,3 +188,55 @@ def test_markets_are_held_in_the_process_and_a_save_clears_them(markets, monkeyp
     us.shipping_standard_minor = 555
     us.save()  # the post_save signal clears this process's copy
     assert market_lookup.markets_by_code()["US"].shipping_standard_minor == 555
+
+
+def test_a_product_without_deals_is_served_from_the_cache(
+    client, markets, django_assert_num_queries
+):
+    plain = ProductFactory(variants=[{"stock": 3}])
+    page(client, plain)
+    api_variant(plain)
+    with django_assert_num_queries(1):
+        page(client, plain)
+    with django_assert_num_queries(1):
+        api_variant(plain)
+
+
+def shop(client) -> str:
+    response = client.get("/shop/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_cards_and_the_deals_strip_follow_every_write(client, product, markets, eager):
+    html = shop(client)
+    assert "Lamp" in html and "$7.00" in html  # card and deal strip
+
+    variant_update(variant=product.variants.get(), price_minor=1500)
+    html = shop(client)
+    assert "$15.00" in html  # the card's price and the strip's regular price
+
+    place_paid(buyer_in(markets["US"]), markets["US"], [(product.variants.get(), 8)])
+    html = shop(client)
+    assert "Sold out" in html and "8 sold" in html
+
+    deal = Deal.objects.get()
+    deal.price_minor = 650
+    deal.save()
+    assert "$6.50" in shop(client)
+
+    product_update(product=product, title="Desk lamp")
+    assert "Desk lamp" in shop(client)
+    product_image_add(product=product, source_url="https://img.example.com/card.jpg")
+    assert "https://img.example.com/card.jpg" in shop(client)
+
+    product_update(product=product, status=ProductStatus.ARCHIVED)
+    assert "Desk lamp" not in shop(client)
+
+
+def test_a_deal_ending_leaves_the_strip_without_a_write(client, product, monkeypatch):
+    assert "Deals of the day" in shop(client)
+    later = timezone.now() + timedelta(hours=6)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr(catalog_cache.time, "time", lambda: later.timestamp())
+    assert "Deals of the day" not in shop(client)
