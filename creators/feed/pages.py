@@ -149,25 +149,46 @@ def page_popular(*, state, market_code: str, cursor: str | None, size: int) -> F
             c["p"] = []
     more = True
     if c["p"] is not None and len(entries) < size:
-        pool_ids: set[int] = set()
-        if c["v"]:
-            _, got = store.pools_read(
-                market=market_code, version=c["v"], slices={"popular": (0, pools.POPULAR_N)}
-            )
-            pool_ids = {p.id for p in got.get("popular", [])}
+        pool_ids = _pool_ids(market_code, c["v"]) if c["v"] else frozenset()
         want = size - len(entries)
         started = datetime.fromtimestamp(c["t0"], tz=UTC)
         qs = _published(market_code).filter(published_at__lte=started)
-        # At most len(pool_ids) of the rows are skipped, so this always fills the page.
-        rows = _keyset_rows(qs, c["p"], want + len(pool_ids) + 1)
-        fresh = [r for r in rows if r[0] not in pool_ids]
-        picked, more = fresh[:want], len(fresh) > want
-        if picked:
-            c["p"] = _position(picked[-1])
-        entries += [_Entry(r[0], r[1], [R.newest_in(market_code)]) for r in picked]
+        # Usually one short read fills the page; if the pool's videos crowd it, a second
+        # read sized to skip them all is certain to.
+        for limit in (2 * want + 20, want + len(pool_ids) + 1):
+            rows = _keyset_rows(qs, c["p"], limit)
+            fresh = [r for r in rows if r[0] not in pool_ids]
+            picked = fresh[:want]
+            if picked:
+                c["p"] = _position(picked[-1])
+            elif rows:
+                c["p"] = _position(rows[-1])
+            entries += [_Entry(r[0], r[1], [R.newest_in(market_code)]) for r in picked]
+            want -= len(picked)
+            more = len(fresh) > len(picked) or len(rows) == limit
+            if not want or not more:
+                break
     token = None
     if entries and more:
         token = encode(
             {"m": FeedMode.POPULAR, "u": uid, **{k: c[k] for k in ("v", "o", "t0", "p")}}
         )
     return FeedPage(mode=FeedMode.POPULAR, items=_items(entries, state), cursor=token)
+
+
+_pool_id_memo: dict[tuple[str, str, str], frozenset[int]] = {}
+
+
+def _pool_ids(market_code: str, version: str) -> frozenset[int]:
+    """Every id in a popular pool version (read once per process and version)."""
+    key = (store.prefix(), market_code, version)
+    ids = _pool_id_memo.get(key)
+    if ids is None:
+        _, got = store.pools_read(
+            market=market_code, version=version, slices={"popular": (0, pools.POPULAR_N)}
+        )
+        ids = frozenset(p.id for p in got.get("popular", []))
+        if len(_pool_id_memo) > 32:
+            _pool_id_memo.clear()
+        _pool_id_memo[key] = ids
+    return ids

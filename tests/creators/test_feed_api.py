@@ -422,3 +422,16 @@ def test_the_queue_is_topped_up_before_it_runs_out(world, monkeypatch):
     # 10 ranked, 10 served, none left < 6: the second page ranked the next 10 already.
     assert length == 20
     sessions.extend_commit(sid, [], meta, 0, 1)
+
+
+@pytest.mark.parametrize("size", [3, 7])
+def test_popular_mode_continues_past_a_small_pool_without_repeats_or_gaps(world, monkeypatch, size):
+    from creators.feed import pools
+
+    monkeypatch.setattr(pools, "POPULAR_N", 6)
+    videos = fill(world, n=31)  # pools rebuilt with the small popular pool
+    ids = page_through(client_for(), f"/api/feed/?mode=popular&page_size={size}")
+    assert len(ids) == len(set(ids)) == 31
+    assert set(ids) == {v.id for v in videos}
+    reasons = client_for().get("/api/feed/?mode=popular&page_size=10").json()["results"]
+    assert {r["reasons"][0]["code"] for r in reasons} == {"popular", "newest"}
