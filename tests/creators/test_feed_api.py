@@ -435,3 +435,23 @@ def test_popular_mode_continues_past_a_small_pool_without_repeats_or_gaps(world,
     assert set(ids) == {v.id for v in videos}
     reasons = client_for().get("/api/feed/?mode=popular&page_size=10").json()["results"]
     assert {r["reasons"][0]["code"] for r in reasons} == {"popular", "newest"}
+
+
+def test_product_page_shows_the_videos_that_feature_it(world):
+    from django.test import Client
+
+    maker = world.creator("reviewer")
+    product = world.product(stock=5)
+    featured = [world.video(maker, products=[product], view_count=10 * i) for i in range(3)]
+    world.video(maker)  # tags nothing
+    hidden = world.video(maker, products=[product])
+    Video.objects.filter(pk=hidden.pk).update(status=VideoStatus.REMOVED)
+    html = Client().get(product.get_absolute_url()).content.decode()
+    assert "Featured in" in html
+    links = [f'href="/?v={v.pk}"' for v in reversed(featured)]  # most watched first
+    positions = [html.index(link) for link in links]
+    assert positions == sorted(positions)
+    assert f'href="/?v={hidden.pk}"' not in html
+    # A product no video features has no such section.
+    lonely = world.product()
+    assert "Featured in" not in Client().get(lonely.get_absolute_url()).content.decode()
