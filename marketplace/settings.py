@@ -225,6 +225,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(seconds=env.int("OUTBOX_SWEEP_SECONDS", default=30)),
     },
     "stock-holds-expire": {"task": "shop.tasks.holds_expire", "schedule": timedelta(minutes=1)},
+    "idempotency-keys-purge": {
+        "task": "shop.tasks.idempotency_keys_purge",
+        "schedule": timedelta(hours=6),
+    },
     "commission-cuts-apply": {
         "task": "shop.tasks.commission_cuts_apply",
         "schedule": timedelta(hours=1),

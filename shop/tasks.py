@@ -112,3 +112,11 @@ def commission_cuts_apply() -> int:
     from .services.catalog import commission_cuts_apply as apply
 
     return apply()
+
+
+@shared_task
+def idempotency_keys_purge() -> int:
+    """Forget Idempotency-Keys older than IDEMPOTENCY_KEY_TTL_HOURS (48 h, so ≥ 24 h)."""
+    from .services.idempotency import idempotency_keys_purge as purge
+
+    return purge()
