@@ -38,3 +38,14 @@ def decode(token: str, *, mode: str, viewer_id: int) -> dict:
     if not isinstance(payload, dict) or payload.get("m") != mode or payload.get("u") != viewer_id:
         raise InvalidCursor("This cursor belongs to another feed.")
     return payload
+
+
+def cursor_mode(token: str) -> str:
+    """The mode a cursor was issued for (checked again, with its viewer, by its page)."""
+    try:
+        payload = signing.loads(token, salt=_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise InvalidCursor() from None
+    if not isinstance(payload, dict):
+        raise InvalidCursor()
+    return payload.get("m", "")

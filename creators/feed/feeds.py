@@ -11,6 +11,9 @@ from shop.models import Category
 
 from ..models import FeedMode
 from . import pools, store
+from . import reasons as R
+from .cards import cards_get, overlay
+from .cursors import cursor_mode
 from .foryou import page_for_you
 from .pages import (
     DEFAULT_PAGE_SIZE,
@@ -92,25 +95,48 @@ def feed_page(
     size: int = DEFAULT_PAGE_SIZE,
     start_video: int | None = None,
 ) -> FeedPage:
+    """One page. A cursor carries its own mode (the viewer may have switched modes since
+    the first page); ``start_video`` (``?v=``) puts that video first on a first page."""
     state = viewer_state(user)
     if mode == FOLLOWING:
         if state is None:
             return FeedPage(mode=FOLLOWING)
-        return page_following(state=state, cursor=cursor, size=size)
-    mode = resolve_mode(requested=mode, state=state, remembered=remembered)
-    if mode == FeedMode.NEWEST:
-        return page_newest(state=state, market_code=market_code, cursor=cursor, size=size)
-    if not cursor:
-        pools_ensure(market_code)
-    if mode == FeedMode.POPULAR:
-        page = page_popular(state=state, market_code=market_code, cursor=cursor, size=size)
+        page = page_following(state=state, cursor=cursor, size=size)
     else:
-        assert state is not None
-        page = page_for_you(
-            state=state,
-            market_code=market_code,
-            cursor=cursor,
-            size=size,
-            start_video=start_video,
-        )
+        if cursor:
+            mode = cursor_mode(cursor)
+        mode = resolve_mode(requested=mode, state=state, remembered=remembered)
+        if mode == FeedMode.NEWEST:
+            page = page_newest(state=state, market_code=market_code, cursor=cursor, size=size)
+        elif mode == FeedMode.POPULAR:
+            if not cursor:
+                pools_ensure(market_code)
+            page = page_popular(state=state, market_code=market_code, cursor=cursor, size=size)
+        else:
+            assert state is not None
+            if not cursor:
+                pools_ensure(market_code)
+            page = page_for_you(
+                state=state,
+                market_code=market_code,
+                cursor=cursor,
+                size=size,
+                start_video=start_video,
+            )
+    if start_video and not cursor and page.mode != FeedMode.FOR_YOU:
+        page.items = _start_first(page.items, start_video, state)
     return page
+
+
+def _start_first(items: list[dict], video_id: int, state: ViewerState | None) -> list[dict]:
+    """``?v=<id>``: that video first (if published), then the feed without it."""
+    card = cards_get([video_id]).get(video_id)
+    if card is None:
+        return items
+    first = overlay(
+        card,
+        reasons=R.as_dicts([R.shared_link()]),
+        liked=bool(state and video_id in state.liked),
+        following=bool(state and card["creator"]["id"] in state.following),
+    )
+    return [first, *(i for i in items if i["id"] != video_id)]

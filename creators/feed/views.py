@@ -22,8 +22,7 @@ from ..services.taps import (
     visitor_id_clean,
     visitor_id_new,
 )
-from . import reasons as R
-from .cards import cards_get, compact, overlay
+from .cards import compact
 from .feeds import feed_page, resolve_mode
 from .pages import DEFAULT_PAGE_SIZE, FOLLOWING
 from .viewer import viewer_forget, viewer_state
@@ -47,23 +46,6 @@ def _ensure_visitor(request, response) -> None:
         )
 
 
-def _start_item(request, video_id: int, items: list[dict]) -> list[dict]:
-    """``?v=<id>``: that video first (if published), the feed after it."""
-    if any(item["id"] == video_id for item in items[:1]):
-        return items
-    card = cards_get([video_id]).get(video_id)
-    if card is None:
-        return items
-    state = viewer_state(request.user)
-    first = overlay(
-        card,
-        reasons=R.as_dicts([R.shared_link()]),
-        liked=bool(state and video_id in state.liked),
-        following=bool(state and card["creator"]["id"] in state.following),
-    )
-    return [first, *(i for i in items if i["id"] != video_id)]
-
-
 def _render_feed(request, *, tab: str, mode: str | None):
     market = request.market
     code = market.code if market else ""
@@ -77,7 +59,7 @@ def _render_feed(request, *, tab: str, mode: str | None):
         size=FIRST_PAGE_SIZE,
         start_video=start,
     )
-    items = _start_item(request, start, page.items) if start else page.items
+    items = page.items
     for item in items:
         item["likes_display"] = compact(item["counts"]["likes"])
         item["shares_display"] = compact(item["counts"]["shares"])

@@ -450,7 +450,11 @@
     loading = true;
     try {
       const r = await fetch(nextUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (r.status === 410) { nextUrl = app.dataset.first; loading = false; return loadMore(); }
+      if (r.status === 410 || r.status === 400) { // expired or stale cursor: start over
+        nextUrl = app.dataset.first;
+        loading = false;
+        return loadMore();
+      }
       if (!r.ok) throw new Error(String(r.status));
       const data = await r.json();
       for (const item of data.results) {

@@ -455,3 +455,29 @@ def test_product_page_shows_the_videos_that_feature_it(world):
     # A product no video features has no such section.
     lonely = world.product()
     assert "Featured in" not in Client().get(lonely.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("mode", ["popular", "newest", "foryou"])
+def test_a_shared_link_starts_the_feed_at_that_video(world, mode):
+    videos = fill(world, n=12)
+    shared = videos[7]
+    client = client_for(viewer(world))
+    body = client.get(f"/api/feed/?mode={mode}&v={shared.pk}&page_size=5").json()
+    first = body["results"][0]
+    assert first["id"] == shared.pk
+    assert first["reasons"] == [{"code": "shared", "text": "Opened from a link"}]
+    assert [i["id"] for i in body["results"]].count(shared.pk) == 1
+
+
+def test_a_cursor_keeps_its_mode_after_the_viewer_switches(world):
+    fill(world, n=20)
+    me = viewer(world)
+    client = client_for(me)
+    first = client.get("/api/feed/?page_size=5").json()
+    assert first["mode"] == "foryou"
+    FeedProfile.objects.update_or_create(user=me, defaults={"mode": "popular"})
+    from creators.feed.viewer import viewer_forget
+
+    viewer_forget(me.pk)
+    assert client.get("/api/feed/").json()["mode"] == "popular"
+    assert client.get(first["next"]).json()["mode"] == "foryou"
