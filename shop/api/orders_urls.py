@@ -1,9 +1,13 @@
 from django.urls import path
 
 from . import orders_views
+from .cart_views import CartItemsView, CartItemView, CartView
 from .checkout_views import CheckoutView
 
 urlpatterns = [
+    path("cart/", CartView.as_view(), name="api-cart"),
+    path("cart/items/", CartItemsView.as_view(), name="api-cart-items"),
+    path("cart/items/<int:pk>/", CartItemView.as_view(), name="api-cart-item"),
     path("checkout/", CheckoutView.as_view(), name="api-checkout"),
 ]
 
