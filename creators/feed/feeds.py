@@ -63,7 +63,7 @@ def pools_stale(market_code: str) -> bool:
     return time.time() - info["built_at"] >= max_age
 
 
-def pools_refresh(*, market_codes: list[str], force: bool = False) -> dict[str, str | None]:
+def pools_refresh(*, market_codes: list[str], force: bool = False) -> dict[str, str]:
     """Rebuild the pools of each market whose pools are stale (or all, with ``force``)."""
     names = dict(Category.objects.values_list("id", "name"))
     built = {}

@@ -15,7 +15,7 @@ import heapq
 import math
 import random
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from . import reasons as R
 
@@ -167,7 +167,7 @@ class _Scorer:
         elif self.creators.get(c.creator_id, 0.0) >= REASON_THRESHOLD:
             out.append(R.watched_creator(c.handle))
         name = self.ctx.category_names.get(c.category_id) if c.category_id else None
-        if name and self.cats.get(c.category_id, 0.0) >= REASON_THRESHOLD:
+        if name and c.category_id and self.cats.get(c.category_id, 0.0) >= REASON_THRESHOLD:
             out.append(R.watched_category(name))
         if not out:
             out.append(R.popular_in(self.ctx.market))
@@ -232,7 +232,9 @@ def rank(
         if other is None or c.score > other.score:
             best[c.id] = c
     # One pass with local lookups: this runs on every For You batch.
-    cats, creators, following = scorer.cats, scorer.creators, viewer.following
+    # Keys are category ids; None (no category) simply finds nothing.
+    cats = cast(dict[int | None, float], scorer.cats)
+    creators, following = scorer.creators, viewer.following
     hidden_cats, seen_at = viewer.hidden_categories, viewer.seen
     scored: list[tuple[float, int, Candidate]] = []
     outside: list[tuple[float, int, Candidate]] = []

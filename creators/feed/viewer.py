@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..models import FeedMode, FeedProfile, Follow
 from . import store
@@ -55,8 +56,8 @@ def _parts(user_id: int) -> tuple[dict, dict]:
         Follow.objects.filter(follower_id=user_id).values_list("creator_id", flat=True)
     )
     now = time.time()
-    light = {"l": [], "f": following, "h": [], "m": FeedMode.FOR_YOU}
-    rank = {"c": {}, "cr": {}, "hk": [], "s": [[], []]}
+    light: dict[str, Any] = {"l": [], "f": following, "h": [], "m": FeedMode.FOR_YOU}
+    rank: dict[str, Any] = {"c": {}, "cr": {}, "hk": [], "s": [[], []]}
     if profile is not None:
         light.update(
             l=[int(v) for v in profile.liked],

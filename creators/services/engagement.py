@@ -14,6 +14,7 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
@@ -145,7 +146,7 @@ def _apply(batches: list[dict]) -> FoldResult:
     result.videos = set(deltas)
     result.users = _update_profiles(pairs, meta)
     ProcessedEvent.objects.filter(
-        created_at__lt=timezone.now() - timezone.timedelta(seconds=PROCESSED_KEEP_S)
+        created_at__lt=timezone.now() - timedelta(seconds=PROCESSED_KEEP_S)
     ).delete()
     return result
 
