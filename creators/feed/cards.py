@@ -211,6 +211,15 @@ def cards_get(video_ids: list[int]) -> dict[int, dict]:
     return cards
 
 
+def cards_ensure(video_ids: list[int]) -> None:
+    """Build the cards missing from the cache (one MGET; one query if any are missing).
+    A For You batch calls this for everything it queues, so its pages find them warm."""
+    raw = store.kv_get_many([_KEY.format(v) for v in video_ids])
+    missing = [v for v, r in zip(video_ids, raw, strict=True) if r is None]
+    if missing:
+        cards_refresh(missing)
+
+
 def cards_refresh(video_ids) -> int:
     """Build and store the cards of ``video_ids`` now (write-through), so readers never
     pay for them: the pool build does this for every candidate, the fold for every video

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from ..models import FeedMode
 from . import pools, sessions
 from . import reasons as R
+from .cards import cards_ensure
 from .cursors import CursorExpired, decode, encode
 from .pages import FeedPage, _Entry, _items, _keyset_rows, _position, _published
 from .ranking import EXPLORE_SHARE, RankContext, rank
@@ -91,6 +92,9 @@ def _rank_batch(meta: dict, state: ViewerState, exclude: set[int], count: int) -
                     break
         if len(rows) < limit and missing:
             meta["end"] = True
+    # Cards for everything queued, now, so the pages that serve them find them warm
+    # (pool candidates' cards are built with the pools; the tail's are not).
+    cards_ensure([e[0] for e in entries])
     return entries
 
 
