@@ -140,8 +140,10 @@ def page_popular(*, state, market_code: str, cursor: str | None, size: int) -> F
         info, got = store.pools_read(
             market=market_code, version=c["v"], slices={"popular": (c["o"], c["o"] + size)}
         )
-        if info is None:
+        if info is None and cursor:
             raise CursorExpired()
+        if info is None:  # the pools vanished (flushed): the market, newest first
+            c["v"] = None
         pool = got.get("popular", [])
         entries = [_Entry(p.id, p.creator_id, [R.popular_in(market_code)]) for p in pool]
         c["o"] += len(pool)

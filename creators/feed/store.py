@@ -123,6 +123,9 @@ def pools_read(
         data = cache.get(_pool_key(market, version)) or {}
         raw = [data.get(k) for k in keys]
     if raw[0] is None:
+        memo = _version_memo.get((prefix(), market))
+        if memo and memo[0] == version:  # gone (expired, flushed): re-read the pointer
+            del _version_memo[(prefix(), market)]
         return None, {}
     out: dict[str, list[Candidate]] = {}
     make = Candidate._make

@@ -481,3 +481,19 @@ def test_a_cursor_keeps_its_mode_after_the_viewer_switches(world):
     viewer_forget(me.pk)
     assert client.get("/api/feed/").json()["mode"] == "popular"
     assert client.get(first["next"]).json()["mode"] == "foryou"
+
+
+def test_pools_that_vanish_are_not_an_error(world):
+    videos = fill(world, n=8)
+    assert client_for().get("/api/feed/?page_size=3").status_code == 200
+    version = store.pools_version("US")
+    keys = store._pool_key("US", version, "info")
+    client = store.redis_client()
+    if client is not None:
+        client.delete(keys)
+    else:
+        from django.core.cache import cache
+
+        cache.delete(store._pool_key("US", version))
+    ids = page_through(client_for(), "/api/feed/?mode=popular&page_size=3")
+    assert sorted(ids) == sorted(v.id for v in videos)
