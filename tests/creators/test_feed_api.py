@@ -497,3 +497,39 @@ def test_pools_that_vanish_are_not_an_error(world):
         cache.delete(store._pool_key("US", version))
     ids = page_through(client_for(), "/api/feed/?mode=popular&page_size=3")
     assert sorted(ids) == sorted(v.id for v in videos)
+
+
+def test_the_feed_page_renders_videos_chips_and_reasons_without_javascript(world):
+    from django.test import Client
+
+    maker = world.creator("chef")
+    product = world.product(stock=2)
+    video = world.video(maker, category=world.cooking, products=[product])
+    pools_refresh(market_codes=["US"], force=True)
+    response = Client().get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'src="/media/{video.file.name}"' in html and "controls" in html
+    assert f'href="/t/{video.pk}/{product.pk}/"' in html and "Only 2 left" in html
+    assert "Why this video?" in html and "Popular in US" in html
+    assert 'aria-current="page">For You' in html
+    assert response.cookies["vid"].value  # the visitor id taps are attributed to
+
+
+def test_the_popular_switch_is_remembered(world):
+    from django.test import Client
+
+    fill(world, n=4)
+    me = viewer(world)
+    client = Client()
+    client.force_login(me)
+    assert 'aria-pressed="false"' in client.get("/").content.decode()  # For You
+    response = client.post("/feed/mode/", {"mode": "popular", "next": "/"})
+    assert response.status_code == 302 and response.cookies["feed_mode"].value == "popular"
+    assert FeedProfile.objects.get(user=me).mode == "popular"
+    assert 'aria-pressed="true"' in client.get("/").content.decode()
+    other_device = Client()
+    other_device.force_login(me)  # no cookie there: the profile remembers
+    assert 'aria-pressed="true"' in other_device.get("/").content.decode()
+    client.post("/feed/mode/", {"mode": "foryou"})
+    assert 'aria-pressed="false"' in client.get("/").content.decode()
