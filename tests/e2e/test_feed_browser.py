@@ -67,7 +67,7 @@ def feed(settings, tmp_path):
     )
     clip = h264_clip(tmp_path)
     videos = []
-    for i in range(3):
+    for i in range(6):  # more posters than a phone is wide: the Featured in row scrolls
         file = default_storage.save(f"videos/{maker.pk}/e2e-{i}.mp4", ContentFile(clip))
         poster = default_storage.save(
             f"videos/{maker.pk}/e2e-{i}.jpg", ContentFile(jpeg((200, 40 * i, 90)))
@@ -85,9 +85,9 @@ def feed(settings, tmp_path):
             width=180,
             height=320,
             published_at=timezone.now() - timedelta(hours=i + 1),
-            view_count=1000 * (3 - i),
-            like_count=100 * (3 - i),
-            completion_count=400 * (3 - i),
+            view_count=1000 * (6 - i),
+            like_count=100 * (6 - i),
+            completion_count=400 * (6 - i),
         )
         VideoProduct.objects.create(video=video, product=serum, position=1)
         videos.append(video)
@@ -135,6 +135,9 @@ def test_a_video_plays_and_its_product_chip_opens_the_product_page(live_server, 
     chip.click()
     expect(page).to_have_url(re.compile(rf"/products/{serum.pk}/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Snail mucin serum")
+    # The page shows the videos featuring it, in a row that scrolls inside the page.
+    expect(page.locator(".featured-in a")).to_have_count(6)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     tap = ProductTap.objects.get()
     assert (tap.product_id, tap.video_id, tap.user_id) == (serum.pk, video_id, None)
     assert tap.visitor_id  # the anonymous visitor's cookie
