@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
@@ -49,3 +50,19 @@ class CachedTokenAuthentication(TokenAuthentication):
 
 
 FEED_AUTHENTICATION = [CachedTokenAuthentication, SessionAuthentication]
+
+
+class CachedTokenScheme(OpenApiAuthenticationExtension):
+    """Documents the cached token auth as what it is on the wire: the same
+    ``Authorization: Token <key>`` header as everywhere else in the API."""
+
+    target_class = "creators.feed.auth.CachedTokenAuthentication"
+    name = "feedTokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'Token-based authentication with required prefix "Token"',
+        }
