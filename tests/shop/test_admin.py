@@ -130,7 +130,12 @@ def test_every_change_and_add_page_loads_in_a_pinned_number_of_queries(admin_cli
 
 
 def test_filters_and_search_work(admin_client):
-    low, plenty = ProductFactory(variants=[{"stock": 2}]), ProductFactory(variants=[{"stock": 50}])
+    # Distinct names: the admin search matches substrings, and factory sequence numbers
+    # ("Seller 5", "Seller 53") would otherwise collide depending on test order.
+    low = ProductFactory(variants=[{"stock": 2, "sku": "LOW-ONLY-SKU"}])
+    plenty = ProductFactory(
+        seller=SellerFactory(name="Plentiful Provisions"), variants=[{"stock": 50}]
+    )
     sold_out = ProductFactory(variants=[{"stock": 0}])
     first_party = ProductFactory(seller=SellerFactory(is_first_party=True), variants=[{}])
     url = reverse("admin:shop_product_changelist")
