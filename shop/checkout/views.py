@@ -26,6 +26,15 @@ from .forms import CheckoutForm
 SENSITIVE = ("card_number", "cvc", "expiry")
 
 
+def _id(value, *, high: int = 2**63 - 1) -> int | None:
+    """A positive integer from a query or form value a person may have edited, or None."""
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= high else None
+
+
 def _initial(request, market) -> dict:
     initial = {
         "country": market.code,
@@ -35,7 +44,8 @@ def _initial(request, market) -> dict:
         "quantity": request.GET.get("quantity") or None,
     }
     saved = SavedAddress.objects.filter(user=request.user, country=market.code)
-    chosen = saved.filter(pk=request.GET.get("address") or 0).first() or saved.first()
+    address_id = _id(request.GET.get("address"))
+    chosen = (saved.filter(pk=address_id).first() if address_id else None) or saved.first()
     if chosen:
         initial.update(
             full_name=chosen.full_name,
@@ -47,10 +57,14 @@ def _initial(request, market) -> dict:
 
 
 def _summary(request, market, form_data) -> object | None:
-    variant_id = form_data.get("variant")
-    if variant_id:
-        quantity = int(form_data.get("quantity") or 1)
-        return buy_now_view(market=market, variant_id=int(variant_id), quantity=quantity)
+    """What is being bought: the "Buy now" line, or the cart. A "Buy now" line that does
+    not parse shows nothing to check out (never the cart in its place)."""
+    if form_data.get("variant"):
+        variant_id = _id(form_data.get("variant"))
+        quantity = _id(form_data.get("quantity") or 1, high=99)
+        if variant_id is None or quantity is None:
+            return None
+        return buy_now_view(market=market, variant_id=variant_id, quantity=quantity)
     cart = cart_get(user=request.user, session=request.session, market=market)
     return cart_view(cart=cart) if cart else None
 

@@ -116,3 +116,22 @@ def test_the_checkout_form_submitted_twice_places_one_order(
     assert Variant.objects.get(pk=variant.pk).stock == 4
     done = client.get(first["Location"]).content.decode()
     assert "Thank you" in done and f"Order #{Order.objects.get().number}" in done
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "variant=abc",
+        "variant=1&quantity=x",
+        "variant=1&quantity=500",
+        "variant=99999999999999999999",
+        "address=zz",
+        "address=99999999999999999999",
+    ],
+)
+def test_an_edited_checkout_link_gets_a_page_not_a_server_error(client, buyer, query):
+    client.force_login(buyer)
+    response = client.get(f"{reverse('checkout')}?{query}")
+    assert response.status_code == 200
+    if query.startswith("variant"):
+        assert "There is nothing to check out yet." in response.content.decode()
