@@ -25,7 +25,8 @@ DEFAULT_SORT = "popular"
 
 
 def search_terms(query: str) -> list[str]:
-    return [t for t in query.lower().split() if t][:8]
+    """At most 8 lower-cased words; NUL characters (which PostgreSQL text refuses) dropped."""
+    return [t for t in query.replace("\x00", "").lower().split() if t][:8]
 
 
 def _first_image_prefetch() -> Prefetch:

@@ -96,7 +96,10 @@ def feed_page(
     start_video: int | None = None,
 ) -> FeedPage:
     """One page. A cursor carries its own mode (the viewer may have switched modes since
-    the first page); ``start_video`` (``?v=``) puts that video first on a first page."""
+    the first page); ``start_video`` (``?v=``) puts that video first on a first page. An id
+    no row can have (a hand-edited link) is ignored rather than sent to the database."""
+    if start_video is not None and not 0 < start_video < 2**63:
+        start_video = None
     state = viewer_state(user)
     if mode == FOLLOWING:
         if state is None:
