@@ -29,9 +29,10 @@ def search_terms(query: str) -> list[str]:
     return [t for t in query.replace("\x00", "").lower().split() if t][:8]
 
 
-def _first_image_prefetch() -> Prefetch:
+def _first_image_prefetch(path: str = "images") -> Prefetch:
+    """A product's images in display order as ``image_list``, reached through ``path``."""
     return Prefetch(
-        "images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="image_list"
+        path, queryset=ProductImage.objects.order_by("position", "id"), to_attr="image_list"
     )
 
 
@@ -185,24 +186,8 @@ def category_list() -> QuerySet[Category]:
 
 
 def deal_list_live(*, market_code: str, limit: int = 12) -> list[Deal]:
-    """Live deals for the market, soonest-ending first."""
-    return list(
-        Deal.objects.live()
-        .filter(
-            variant__product__market_id=market_code,
-            variant__product__status="active",
-            variant__product__seller__is_active=True,
-        )
-        .select_related("variant__product__market")
-        .prefetch_related(
-            Prefetch(
-                "variant__product__images",
-                queryset=ProductImage.objects.order_by("position", "id"),
-                to_attr="image_list",
-            )
-        )
-        .order_by("ends_at", "id")[:limit]
-    )
+    """The first live deals of the market (the Shop tab's strip)."""
+    return list(deal_queryset_live(market_code=market_code)[:limit])
 
 
 @dataclass
@@ -328,11 +313,7 @@ def cart_view(*, cart) -> CartView:
         CartLine.objects.filter(cart=cart)
         .select_related("variant__product__seller", "variant__product__market")
         .prefetch_related(
-            Prefetch(
-                "variant__product__images",
-                queryset=ProductImage.objects.order_by("position", "id"),
-                to_attr="image_list",
-            ),
+            _first_image_prefetch("variant__product__images"),
             Prefetch(
                 "variant__deals",
                 queryset=Deal.objects.live(now).order_by("price_minor"),
@@ -360,13 +341,7 @@ def deal_queryset_live(*, market_code: str) -> QuerySet[Deal]:
             variant__product__seller__is_active=True,
         )
         .select_related("variant__product__market")
-        .prefetch_related(
-            Prefetch(
-                "variant__product__images",
-                queryset=ProductImage.objects.order_by("position", "id"),
-                to_attr="image_list",
-            )
-        )
+        .prefetch_related(_first_image_prefetch("variant__product__images"))
         .order_by("ends_at", "id")
     )
 
@@ -425,11 +400,7 @@ def buy_now_view(*, market, variant_id: int, quantity: int) -> CartView | None:
     variant = (
         Variant.objects.select_related("product__seller", "product__market")
         .prefetch_related(
-            Prefetch(
-                "product__images",
-                queryset=ProductImage.objects.order_by("position", "id"),
-                to_attr="image_list",
-            ),
+            _first_image_prefetch("product__images"),
             Prefetch(
                 "deals", queryset=Deal.objects.live().order_by("price_minor"), to_attr="live_deals"
             ),

@@ -25,7 +25,7 @@ def holds_expire() -> int:
         .distinct()
     )
     released = 0
-    for checkout_id in list(stale)[:500]:
+    for checkout_id in stale[:500]:
         if payment_record_failure(checkout_id=checkout_id, code="hold_expired"):
             released += 1
     return released

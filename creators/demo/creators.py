@@ -359,15 +359,15 @@ def load_creators_demo(
         (v.creator_id, v.file.name): v
         for v in Video.objects.filter(creator__in=creators.values(), file__contains="/demo-")
     }
-    todo: list[tuple[VideoPlan, Video | None]] = []
+    missing: list[tuple[VideoPlan, Video | None]] = []
     for plan in plans:
         video = existing.get((plan.creator.pk, f"{plan.stem}.mp4"))
         if video is None or not default_storage.exists(video.file.name or ""):
-            todo.append((plan, video))
-    steps.add(len(todo), "creator videos")
+            missing.append((plan, video))
+    steps.add(len(missing), "creator videos")
     now = timezone.now()
     to_make = []
-    for plan, video in todo:
+    for plan, video in missing:
         stored = _stored_clip(plan) if video is None else None
         if stored is None:
             to_make.append((plan, video))

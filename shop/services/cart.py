@@ -4,6 +4,7 @@ order placement (see services/checkout.py), so a cart never blocks other buyers.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from ..errors import CartLineNotFound, InsufficientStock, NotAvailableInMarket
 from ..models import Cart, CartLine, Product, Variant
@@ -64,7 +65,7 @@ def cart_add(*, cart: Cart, variant_id: int, quantity: int = 1) -> CartLine:
         else:
             line.quantity = wanted
             line.save(update_fields=["quantity"])
-        Cart.objects.filter(pk=cart.pk).update(updated_at=line.created_at)
+        Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
     return line
 
 

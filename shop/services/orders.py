@@ -74,6 +74,7 @@ def orders_mark_paid(*, checkout_id: int) -> list[Order]:
         orders = list(
             Order.objects.select_for_update()
             .filter(checkout_id=checkout_id, status=OrderStatus.PENDING_PAYMENT)
+            .prefetch_related("lines")  # one query for every order's lines, read twice below
             .order_by("pk")
         )
         now = timezone.now()
