@@ -32,6 +32,7 @@ from .. import media
 from ..models import Creator, Video, VideoProduct, VideoStatus
 from ..services.profiles import follow_create
 from .clips import Clip, avatar_draw, clip_make
+from .progress import Steps
 
 log = logging.getLogger(__name__)
 
@@ -141,26 +142,6 @@ class VideoPlan:
     @property
     def stem(self) -> str:
         return f"videos/{self.creator.pk}/demo-{self.slot:03d}"
-
-
-class _Steps:
-    """Progress on a DemoContext (``add_steps``/``step``), a tqdm bar, or nothing."""
-
-    def __init__(self, progress):
-        self.progress = progress
-
-    def add(self, n: int, desc: str) -> None:
-        if hasattr(self.progress, "add_steps"):
-            self.progress.add_steps(n, desc)
-        elif self.progress is not None:
-            self.progress.total = (self.progress.total or 0) + n
-            self.progress.set_description(desc)
-
-    def step(self, n: int = 1) -> None:
-        if hasattr(self.progress, "step"):
-            self.progress.step(n)
-        elif self.progress is not None:
-            self.progress.update(n)
 
 
 def _user_for(handle: str, market: str, counts: Counter):
@@ -349,7 +330,7 @@ def load_creators_demo(
     replaces ``CREATORS`` (tests use a short one)."""
     roster = CREATORS if roster is None else roster
     counts: Counter = Counter()
-    steps = _Steps(progress)
+    steps = Steps(progress)
     steps.add(len(roster), "creators")
     creators = creators_load(counts, roster)
     steps.step(len(roster))

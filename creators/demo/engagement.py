@@ -26,6 +26,7 @@ from ..feed.cards import cards_forget
 from ..feed.feeds import pools_refresh
 from ..feed.viewer import viewer_forget
 from ..models import FeedProfile, Follow, Video, VideoLike, VideoStatus
+from .progress import Steps
 
 SHOPPER = "shopper"
 INTEREST_COUNT = 3
@@ -40,26 +41,6 @@ _COUNTERS = (
     "tap_count",
     "not_interested_count",
 )
-
-
-class _Steps:
-    """Progress on a DemoContext (``add_steps``/``step``), a tqdm bar, or nothing."""
-
-    def __init__(self, progress):
-        self.progress = progress
-
-    def add(self, n: int, desc: str) -> None:
-        if hasattr(self.progress, "add_steps"):
-            self.progress.add_steps(n, desc)
-        elif self.progress is not None:
-            self.progress.total = (self.progress.total or 0) + n
-            self.progress.set_description(desc)
-
-    def step(self, n: int = 1) -> None:
-        if hasattr(self.progress, "step"):
-            self.progress.step(n)
-        elif self.progress is not None:
-            self.progress.update(n)
 
 
 def _stats(seed: int, video: Video, real_likes: int) -> dict[str, int]:
@@ -87,7 +68,7 @@ def _stats(seed: int, video: Video, real_likes: int) -> dict[str, int]:
     }
 
 
-def _counters_load(seed: int, steps: _Steps, counts: Counter) -> list[int]:
+def _counters_load(seed: int, steps: Steps, counts: Counter) -> list[int]:
     videos = list(
         Video.objects.filter(status=VideoStatus.PUBLISHED)
         .annotate(real_likes=Count("likes"))
@@ -161,7 +142,7 @@ def _shopper_load(seed: int, counts: Counter) -> list[int]:
 def load_engagement_demo(*, rng: random.Random, progress=None) -> Counter:
     """Load the demo engagement history; returns what was written, by kind."""
     counts: Counter = Counter()
-    steps = _Steps(progress)
+    steps = Steps(progress)
     seed = rng.getrandbits(32)
     liked_now = _shopper_load(seed, counts)
     changed = _counters_load(seed, steps, counts)  # after the likes: counts include them
