@@ -22,12 +22,15 @@ def _checkout_id(reference: str) -> int | None:
 def webhook_receive(*, body: bytes, signature: str) -> str:
     """Apply one webhook. Returns what happened, for the response and the log."""
     event = get_gateway().verify_webhook(body=body, signature=signature)
+    if not isinstance(event, dict):
+        return "ignored"  # signed, but not an event object: nothing to apply
     kind = event.get("type")
     checkout_id = _checkout_id(str(event.get("reference", "")))
     if checkout_id is None or not Payment.objects.filter(checkout_id=checkout_id).exists():
         return "ignored"
     if kind == "payment.succeeded":
-        applied = payment_record_success(checkout_id=checkout_id, gateway_ref=event["detail"])
+        gateway_ref = str(event.get("detail") or "")[:64]
+        applied = payment_record_success(checkout_id=checkout_id, gateway_ref=gateway_ref)
         return "applied" if applied else "duplicate"
     if kind == "payment.failed":
         # A failure reported after a success (out of order) must not undo the success.

@@ -135,3 +135,13 @@ def test_an_edited_checkout_link_gets_a_page_not_a_server_error(client, buyer, q
     assert response.status_code == 200
     if query.startswith("variant"):
         assert "There is nothing to check out yet." in response.content.decode()
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b'"text"', b'{"type": "payment.succeeded"}'])
+def test_a_signed_body_that_is_not_an_event_is_ignored(client, body):
+    from shop.payments.sandbox import sign
+
+    response = client.post(
+        "/api/payments/webhook/", body, content_type="application/json", HTTP_X_SIGNATURE=sign(body)
+    )
+    assert response.status_code == 200
