@@ -86,7 +86,7 @@ class Context:
 
     @cached_property
     def search_queries(self) -> list[str]:
-        from .dataset import search_queries
+        from .catalog_data import search_queries
 
         return search_queries(self.rng, min(self.sample, 500))
 

@@ -5,7 +5,8 @@ import random
 import pytest
 
 from bench import report
-from bench.dataset import Weighted, price_minor, search_queries
+from bench.catalog_data import price_minor, search_queries
+from bench.dataset import Weighted
 from bench.scenarios import SCENARIOS, Target, by_name, zipf_draw
 from bench.server import parse_proc_status
 from bench.wrk import Request, WrkError, WrkResult, parse_output
