@@ -96,3 +96,13 @@ class EventDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.subscriber}"
+
+
+# The ledger's tables live in their own module; Django finds models through this one.
+from .ledger.models import (  # noqa: E402, F401
+    AccountKind,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerPosting,
+    OwnerType,
+)

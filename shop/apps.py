@@ -7,8 +7,12 @@ class ShopConfig(AppConfig):
 
     def ready(self) -> None:
         from marketplace.events import subscribe
+        from marketplace.ledger.checks import register_reconciler
 
         from . import signals  # noqa: F401
+        from .reconcile import orders_reconcile
+
+        register_reconciler(orders_reconcile)
 
         subscribe("payment.captured", "shop.handlers.order_pay_on_capture")
         subscribe("order.paid", "shop.handlers.order_emails_on_paid")

@@ -19,6 +19,7 @@ from ..models import (
     Product,
     StockHold,
 )
+from .ledger import order_capture_post
 
 ALLOWED = {
     OrderStatus.PENDING_PAYMENT: {OrderStatus.PAID, OrderStatus.CANCELLED},
@@ -88,6 +89,7 @@ def orders_mark_paid(*, checkout_id: int) -> list[Order]:
             StockHold.objects.filter(order_line__order=order, released_at__isnull=True).update(
                 converted_at=now
             )
+            order_capture_post(order=order, lines=list(order.lines.all()))
             event_publish(
                 "order.paid",
                 {

@@ -44,6 +44,7 @@ from ..models import (
     ReturnRequest,
 )
 from ..payments import GatewayError, get_gateway
+from .ledger import refund_post
 from .orders import ALLOWED, order_transition
 
 log = logging.getLogger(__name__)
@@ -297,6 +298,7 @@ def refund_record(*, refund_id: int, gateway_ref: str) -> Refund:
         payment.save(update_fields=["refunded_minor", "status"])
         refund.gateway_ref = gateway_ref
         refund.save(update_fields=["gateway_ref"])
+        refund_post(order=order, refund=refund)
         event_publish("order.refunded", _refunded_payload(order, refund))
     return refund
 
