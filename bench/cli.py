@@ -20,6 +20,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     data = p.add_argument_group("dataset")
     data.add_argument("--products", type=int, default=100_000, help="catalog size (100000)")
     data.add_argument("--sellers", type=int, default=40, help="sellers across markets (40)")
+    data.add_argument(
+        "--videos",
+        type=int,
+        default=10_000,
+        help="published videos for the feed scenarios (10000; 1000000 loads in a few minutes)",
+    )
     data.add_argument("--reload", action="store_true", help="reload the dataset even if present")
     data.add_argument("--skip-load", action="store_true", help="use the database as it is")
     data.add_argument("--seed", type=int, default=2026, help="random seed (2026)")

@@ -109,8 +109,13 @@ def dataset_parts(args: argparse.Namespace):
     """The dataset, in dependency order; later issues append their parts here."""
     from .buyers import buyers_part
     from .catalog_data import catalog_part
+    from .feed_data import videos_part
 
-    return [catalog_part(products=args.products, sellers=args.sellers), buyers_part()]
+    return [
+        catalog_part(products=args.products, sellers=args.sellers),
+        buyers_part(),
+        videos_part(videos=args.videos),
+    ]
 
 
 def clear_bench_cache(redis_url: str) -> None:

@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.duration:g} s per scenario after a warm-up of {args.warmup:g}–"
         f"{args.warmup_max:g} s (one pass through its requests); product requests skewed "
         f"{args.skew:g} towards best sellers",
-        f"- dataset: {args.products} products, {args.sellers} sellers "
+        f"- dataset: {args.products} products, {args.sellers} sellers, {args.videos} videos "
         + ("(loaded this run)" if load_report.loaded else "(already loaded)"),
         (
             "- ratio base: the /healthz req/s measured right after each scenario (column "

@@ -230,3 +230,7 @@ def checkout(ctx: Context) -> list[Request]:
             )
         )
     return requests
+
+
+# The feed's scenarios live in their own module; importing it registers them here.
+from . import feed_scenarios  # noqa: E402, F401
