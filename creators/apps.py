@@ -15,3 +15,16 @@ class CreatorsConfig(AppConfig):
         register_product_section(featured_in_section)
         # "Bought" feeds the buyer's interests.
         subscribe("order.paid", "creators.services.engagement.affinity_on_order_paid")
+        # Commissions: accrued on payment, reduced or reversed by refunds.
+        subscribe("order.paid", "creators.services.commissions.accrue_on_order_paid")
+        subscribe("order.refunded", "creators.services.commissions.reverse_on_order_refunded")
+
+        from marketplace.hooks import register_payees
+        from shop.services import payouts as shop_payouts
+
+        from . import payouts
+
+        register_payees("creator", payouts.creator_payees)
+        shop_payouts.payouts_built.connect(payouts.attach_on_built, dispatch_uid="creators-attach")
+        shop_payouts.payout_paid.connect(payouts.mark_paid, dispatch_uid="creators-paid")
+        shop_payouts.payout_failed.connect(payouts.detach_on_failed, dispatch_uid="creators-failed")

@@ -24,6 +24,8 @@ class Market(models.Model):
         default=1000, help_text="Minor units of the market's currency"
     )
     seller_payout_minimum = models.PositiveIntegerField(default=100)
+    # Payouts of at least this much wait for a staff member's approval (0: none wait).
+    payout_review_minor = models.PositiveBigIntegerField(default=0)
     shipping_standard_minor = models.PositiveIntegerField(default=0)
     shipping_express_minor = models.PositiveIntegerField(default=0)
     position = models.PositiveSmallIntegerField(default=0)

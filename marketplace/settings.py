@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -244,6 +245,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "refunds-resume": {"task": "shop.tasks.refunds_resume", "schedule": timedelta(minutes=5)},
     "orders-complete": {"task": "shop.tasks.orders_complete", "schedule": timedelta(hours=1)},
+    # Money: sellers' shares and creators' commissions become available (daily); every
+    # payee with enough available is paid once a week (Monday 06:00 UTC).
+    "settlement-daily": {
+        "task": "creators.tasks.commissions.settlement_run",
+        "schedule": crontab(minute=30, hour=2),
+    },
+    "payouts-weekly": {
+        "task": "shop.tasks.payouts_run",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+    },
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -269,6 +280,8 @@ IDEMPOTENCY_KEY_TTL_HOURS = 48  # kept at least 24 h, as promised to API clients
 COMMISSION_CUT_NOTICE_DAYS = 30  # a lowered rate applies this long after it is set
 COMMISSION_RATE_MIN_BP = 100
 COMMISSION_RATE_MAX_BP = 8000
+ATTRIBUTION_WINDOW_DAYS = env.int("ATTRIBUTION_WINDOW_DAYS", default=14)  # last click
+PAYOUT_RETRIES = env.int("PAYOUT_RETRIES", default=3)  # transient gateway errors, then failed
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,12 @@ class ShopConfig(AppConfig):
 
         register_reconciler(orders_reconcile)
 
+        from marketplace.hooks import register_payees
+
+        from .services.payouts_support import seller_payees
+
+        register_payees("seller", seller_payees)
+
         subscribe("payment.captured", "shop.handlers.order_pay_on_capture")
         subscribe("order.paid", "shop.handlers.order_emails_on_paid")
         subscribe("order.shipped", "shop.handlers.order_emails_on_shipped")

@@ -120,3 +120,32 @@ def idempotency_keys_purge() -> int:
     from .services.idempotency import idempotency_keys_purge as purge
 
     return purge()
+
+
+@shared_task(acks_late=True)
+def payouts_run(as_of: str | None = None) -> int:
+    """The weekly payout batch (beat, Mondays): pays every payee due once for the week."""
+    from datetime import date
+
+    from .services.payouts import payouts_build, payouts_resume
+
+    payouts_resume()
+    return payouts_build(as_of=date.fromisoformat(as_of) if as_of else None)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(ConnectionError,),
+    max_retries=5,
+    retry_backoff=True,
+)
+def payout_send_task(self, payout_id: int) -> None:
+    """Send one payout; a gateway error retries with backoff until PAYOUT_RETRIES."""
+    from .payments import GatewayError
+    from .services.payouts import payout_send
+
+    try:
+        payout_send(payout_id=payout_id)
+    except GatewayError as exc:
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from None

@@ -1,9 +1,21 @@
 from .attribution import ProductTap, TapSource
+from .commissions import (
+    Commission,
+    CommissionPlan,
+    CommissionStatus,
+    PlanStatus,
+    TargetedPlan,
+)
 from .feed import EngagementBatch, FeedMode, FeedProfile, ProcessedEvent
 from .profiles import Creator, Follow
 from .videos import Video, VideoLike, VideoProduct, VideoStatus
 
 __all__ = [
+    "Commission",
+    "CommissionPlan",
+    "CommissionStatus",
+    "PlanStatus",
+    "TargetedPlan",
     "Creator",
     "EngagementBatch",
     "FeedMode",

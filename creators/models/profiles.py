@@ -31,6 +31,8 @@ class Creator(models.Model):
     market = models.ForeignKey("marketplace.Market", on_delete=models.PROTECT, related_name="+")
     # The code in affiliate links /r/<code>/<product_id>/.
     affiliate_code = models.CharField(max_length=16, unique=True, default=_affiliate_code)
+    # The processor's token for the creator's bank account (never the account number).
+    payout_destination = models.CharField(max_length=64, blank=True)
     follower_count = models.PositiveIntegerField(default=0)
     video_count = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)

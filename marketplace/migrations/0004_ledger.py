@@ -5,54 +5,128 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('marketplace', '0003_market_shipping'),
+        ("marketplace", "0003_market_shipping"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text='Idempotency key', max_length=120, unique=True)),
-                ('kind', models.CharField(db_index=True, max_length=40)),
-                ('memo', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(help_text="Idempotency key", max_length=120, unique=True)),
+                ("kind", models.CharField(db_index=True, max_length=40)),
+                ("memo", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
-                'verbose_name_plural': 'ledger entries',
+                "verbose_name_plural": "ledger entries",
             },
         ),
         migrations.CreateModel(
-            name='LedgerAccount',
+            name="LedgerAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('platform_cash', 'Platform cash'), ('platform_fees', 'Platform referral-fee revenue'), ('refunds', 'Referral fees refunded'), ('seller_pending', 'Seller pending'), ('seller_available', 'Seller available'), ('creator_pending', 'Creator pending'), ('creator_available', 'Creator available'), ('payouts_in_transit', 'Payouts in transit')], max_length=24)),
-                ('currency', models.CharField(max_length=3)),
-                ('owner_type', models.CharField(choices=[('platform', 'Platform'), ('seller', 'Seller'), ('creator', 'Creator')], max_length=10)),
-                ('owner_id', models.BigIntegerField(default=0, help_text='0 for platform accounts')),
-                ('balance_minor', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("platform_cash", "Platform cash"),
+                            ("platform_fees", "Platform referral-fee revenue"),
+                            ("refunds", "Referral fees refunded"),
+                            ("seller_pending", "Seller pending"),
+                            ("seller_available", "Seller available"),
+                            ("creator_pending", "Creator pending"),
+                            ("creator_available", "Creator available"),
+                            ("payouts_in_transit", "Payouts in transit"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                (
+                    "owner_type",
+                    models.CharField(
+                        choices=[
+                            ("platform", "Platform"),
+                            ("seller", "Seller"),
+                            ("creator", "Creator"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "owner_id",
+                    models.BigIntegerField(default=0, help_text="0 for platform accounts"),
+                ),
+                ("balance_minor", models.BigIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['owner_type', 'owner_id'], name='ledger_account_owner')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'currency', 'owner_type', 'owner_id'), name='ledger_account_once')],
+                "indexes": [
+                    models.Index(fields=["owner_type", "owner_id"], name="ledger_account_owner")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "currency", "owner_type", "owner_id"),
+                        name="ledger_account_once",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LedgerPosting',
+            name="LedgerPosting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_minor', models.BigIntegerField(help_text='Debit positive, credit negative')),
-                ('currency', models.CharField(max_length=3)),
-                ('order_id', models.BigIntegerField(blank=True, null=True)),
-                ('order_line_id', models.BigIntegerField(blank=True, null=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='marketplace.ledgeraccount')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='marketplace.ledgerentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount_minor",
+                    models.BigIntegerField(help_text="Debit positive, credit negative"),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("order_id", models.BigIntegerField(blank=True, null=True)),
+                ("order_line_id", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="postings",
+                        to="marketplace.ledgeraccount",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="postings",
+                        to="marketplace.ledgerentry",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['order_id', 'account'], name='ledger_posting_order'), models.Index(fields=['account', 'entry'], name='ledger_posting_account')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount_minor', 0), _negated=True), name='ledger_posting_not_zero')],
+                "indexes": [
+                    models.Index(fields=["order_id", "account"], name="ledger_posting_order"),
+                    models.Index(fields=["account", "entry"], name="ledger_posting_account"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount_minor", 0), _negated=True),
+                        name="ledger_posting_not_zero",
+                    )
+                ],
             },
         ),
     ]

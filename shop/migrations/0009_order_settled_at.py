@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shop', '0008_commission_cut_notice'),
+        ("shop", "0008_commission_cut_notice"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='order',
-            name='settled_at',
+            model_name="order",
+            name="settled_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -16,6 +16,7 @@ from .orders import (
     ShippingOption,
     StockHold,
 )
+from .payouts import Payout, PayoutStatus
 from .returns import ReturnLine, ReturnReason, ReturnRequest, ReturnStatus
 from .sandbox import SandboxRecord
 from .sellers import Seller
@@ -28,6 +29,8 @@ __all__ = [
     "OrderStatus",
     "OrderStatusChange",
     "Payment",
+    "Payout",
+    "PayoutStatus",
     "PaymentStatus",
     "Refund",
     "ReturnLine",

@@ -17,6 +17,8 @@ class Seller(models.Model):
     )
     market = models.ForeignKey("marketplace.Market", on_delete=models.PROTECT, related_name="+")
     is_first_party = models.BooleanField(default=False)
+    # The processor's token for the seller's bank account (never the account number).
+    payout_destination = models.CharField(max_length=64, blank=True)
     description = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
