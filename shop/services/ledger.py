@@ -34,6 +34,15 @@ def seller_account_for(order: Order):
     return account_get(kind, order.currency, OwnerType.SELLER, order.seller_id)
 
 
+def _order_accounts(order: Order, *platform_kinds: str):
+    """The platform accounts named, then the seller's account for the order: one query."""
+    seller_kind = AccountKind.SELLER_AVAILABLE if order.settled_at else AccountKind.SELLER_PENDING
+    keys = [account_key(kind, order.currency) for kind in platform_kinds]
+    keys.append(account_key(seller_kind, order.currency, OwnerType.SELLER, order.seller_id))
+    found = accounts_get(keys)
+    return [found[k] for k in keys]
+
+
 def line_fee(line: OrderLine) -> int:
     return percent_of(line.gross_minor, line.referral_fee_bp)
 
@@ -50,10 +59,9 @@ def order_capture_post(*, order: Order, lines: list[OrderLine] | None = None) ->
     """The buyer's payment for one order: cash in, fee to the platform, the rest pending for
     the seller. Idempotent per order."""
     lines = list(order.lines.all()) if lines is None else lines
-    cur = order.currency
-    cash = account_get(AccountKind.PLATFORM_CASH, cur)
-    fees = account_get(AccountKind.PLATFORM_FEES, cur)
-    seller = seller_account_for(order)
+    cash, fees, seller = _order_accounts(
+        order, AccountKind.PLATFORM_CASH, AccountKind.PLATFORM_FEES
+    )
     legs = [Leg(cash, order.total_minor, order_id=order.pk)]
     for line in lines:
         fee = line_fee(line)
@@ -75,16 +83,14 @@ def refund_post(*, order: Order, refund: Refund) -> None:
     from the seller and, pro rata, from the platform's fee. Call after the lines' refunded
     amounts include this refund."""
     order_capture_post(order=order)  # a cancel can refund before "paid" was recorded
-    cur = order.currency
-    refunded_fees = account_get(AccountKind.REFUNDS, cur)
-    seller = seller_account_for(order)
+    cash, refunded_fees, seller = _order_accounts(
+        order, AccountKind.PLATFORM_CASH, AccountKind.REFUNDS
+    )
     lines = {
         line.pk: line
         for line in OrderLine.objects.filter(pk__in=[e["line_id"] for e in refund.lines])
     }
-    legs = [
-        Leg(account_get(AccountKind.PLATFORM_CASH, cur), -refund.amount_minor, order_id=order.pk)
-    ]
+    legs = [Leg(cash, -refund.amount_minor, order_id=order.pk)]
     lines_total = 0
     for e in refund.lines:
         line, amount = lines[e["line_id"]], e["amount"]
