@@ -20,7 +20,10 @@ urlpatterns = [
     path("checkout/", include("shop.checkout.urls")),
     path("orders/", include("shop.orders.urls")),
     path("seller/orders/", include("shop.seller.orders_urls")),
+    # The seller center's commission plans: targeted plans are creators' models.
+    path("seller/<slug:slug>/plans/", include("creators.seller_urls")),
     path("seller/", include("shop.seller.urls")),
+    path("r/", include("creators.affiliate_urls")),
     path("", include("creators.urls")),
     path("", include("shop.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import money_views, views
 
 app_name = "seller"
 
@@ -22,4 +22,10 @@ urlpatterns = [
         name="image-delete",
     ),
     path("<slug:slug>/import/", views.shopify_import, name="import"),
+    path("<slug:slug>/money/", money_views.money, name="money"),
+    path(
+        "<slug:slug>/payouts/<int:pk>/statement.csv",
+        money_views.payout_statement,
+        name="payout-statement",
+    ),
 ]
