@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -54,32 +54,68 @@ def _absolute(base: str, url: str) -> str:
     return base + url if url.startswith("/") else url
 
 
-def absolutise(request, items: list[dict]) -> list[dict]:
+def _absolutised(base: str, card: dict) -> dict:
     """Cards hold paths; API clients get absolute URLs."""
+    item = dict(card)
+    for name in _URL_FIELDS:
+        item[name] = _absolute(base, item[name])
+    creator = item["creator"] = dict(item["creator"])
+    creator["avatar_url"] = _absolute(base, creator["avatar_url"])
+    creator["url"] = _absolute(base, creator["url"])
+    products = item["products"] = [dict(p) for p in item["products"]]
+    for p in products:
+        for name in _PRODUCT_URL_FIELDS:
+            p[name] = _absolute(base, p[name])
+    return item
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+# (base URL, card JSON) -> the card as API JSON, without its closing brace: a page splices
+# the cards this worker serialised before instead of encoding every card again.
+_fragments: dict[tuple[str, object], str] = {}
+_FRAGMENTS_MAX = 5000
+
+
+def _fragment(base: str, item: dict) -> str:
+    raw = getattr(item, "raw", None)
+    key = (base, raw)
+    found = _fragments.get(key) if raw is not None else None
+    if found is None:
+        card = {k: v for k, v in item.items() if k not in ("reasons", "viewer")}
+        found = _dumps(_absolutised(base, card))[:-1]
+        if raw is not None:
+            if len(_fragments) >= _FRAGMENTS_MAX:
+                _fragments.clear()
+            _fragments[key] = found
+    return found
+
+
+def _item_json(base: str, item: dict) -> str:
+    viewer = item["viewer"]
+    return (
+        f'{_fragment(base, item)},"reasons":{_dumps(item["reasons"])},'
+        f'"viewer":{{"liked":{"true" if viewer["liked"] else "false"},'
+        f'"following":{"true" if viewer["following"] else "false"}}}}}'
+    )
+
+
+def _page_response(request, page) -> HttpResponse:
+    """The page as JSON, assembled from per-card fragments (same shape as
+    ``FeedPageSerializer``)."""
     base = request.build_absolute_uri("/")[:-1]
-    for item in items:
-        for name in _URL_FIELDS:
-            item[name] = _absolute(base, item[name])
-        creator = item["creator"] = dict(item["creator"])
-        creator["avatar_url"] = _absolute(base, creator["avatar_url"])
-        creator["url"] = _absolute(base, creator["url"])
-        products = item["products"] = [dict(p) for p in item["products"]]
-        for p in products:
-            for name in _PRODUCT_URL_FIELDS:
-                p[name] = _absolute(base, p[name])
-    return items
-
-
-def _payload(request, page) -> dict:
     next_url = None
     if page.cursor:
         next_url = replace_query_param(request.build_absolute_uri(), "cursor", page.cursor)
-    return {
-        "mode": page.mode,
-        "next": next_url,
-        "cursor": page.cursor,
-        "results": absolutise(request, page.items),
-    }
+    body = (
+        f'{{"mode":{_dumps(page.mode)},"next":{_dumps(next_url)},'
+        f'"cursor":{_dumps(page.cursor)},"results":['
+        + ",".join(_item_json(base, item) for item in page.items)
+        + "]}"
+    )
+    return HttpResponse(body.encode(), content_type="application/json")
 
 
 _FEED_PARAMETERS = [
@@ -119,7 +155,7 @@ class FeedView(APIView):
             size=page_size(params.get("page_size")),
             start_video=int(start) if start.isdigit() and not params.get("cursor") else None,
         )
-        return Response(_payload(request, page))
+        return _page_response(request, page)
 
 
 class FollowingFeedView(APIView):
@@ -142,7 +178,7 @@ class FollowingFeedView(APIView):
             cursor=params.get("cursor") or None,
             size=page_size(params.get("page_size")),
         )
-        return Response(_payload(request, page))
+        return _page_response(request, page)
 
 
 class EventsView(APIView):

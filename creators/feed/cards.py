@@ -195,19 +195,47 @@ def cards_build(video_ids: list[int]) -> dict[int, dict]:
     return cards
 
 
-def cards_get(video_ids: list[int]) -> dict[int, dict]:
+class Card(dict):
+    """A card as cached (treat as read-only: one decoded card serves every request of
+    this process), with the JSON it was decoded from, for responses that splice it."""
+
+    __slots__ = ("raw",)
+
+
+class Item(dict):
+    """One viewer's copy of a card, with the viewer's marks; ``raw`` is the card's JSON."""
+
+    __slots__ = ("raw",)
+
+
+_decoded: dict = {}  # card JSON -> Card: most pages show cards this worker decoded before
+_DECODED_MAX = 5000
+
+
+def _card(raw) -> Card:
+    card = _decoded.get(raw)
+    if card is None:
+        if len(_decoded) >= _DECODED_MAX:
+            _decoded.clear()
+        card = _decoded[raw] = Card(json.loads(raw))
+        card.raw = raw
+    return card
+
+
+def _dumps(card: dict) -> str:
+    return json.dumps(card, separators=(",", ":"))
+
+
+def cards_get(video_ids: list[int]) -> dict[int, Card]:
     """Cached cards for ``video_ids`` (those that exist and are published)."""
     raw = store.kv_get_many([_KEY.format(v) for v in video_ids])
-    cards = {v: json.loads(r) for v, r in zip(video_ids, raw, strict=True) if r is not None}
+    cards = {v: _card(r) for v, r in zip(video_ids, raw, strict=True) if r is not None}
     missing = [v for v in video_ids if v not in cards]
     if missing:
-        built = cards_build(missing)
+        built = {v: _dumps(c) for v, c in cards_build(missing).items()}
         if built:
-            store.kv_set_many(
-                {_KEY.format(v): json.dumps(c, separators=(",", ":")) for v, c in built.items()},
-                CARD_TTL_S,
-            )
-        cards.update(built)
+            store.kv_set_many({_KEY.format(v): c for v, c in built.items()}, CARD_TTL_S)
+        cards.update((v, _card(c)) for v, c in built.items())
     return cards
 
 
@@ -229,7 +257,7 @@ def cards_refresh(video_ids) -> int:
     for start in range(0, len(ids), 500):
         built = cards_build(ids[start : start + 500])
         store.kv_set_many(
-            {_KEY.format(v): json.dumps(c, separators=(",", ":")) for v, c in built.items()},
+            {_KEY.format(v): _dumps(c) for v, c in built.items()},
             CARD_TTL_S,
         )
         gone = set(ids[start : start + 500]) - set(built)
@@ -254,8 +282,9 @@ def cards_forget_for_products(product_ids) -> None:
     cards_forget(video_ids)
 
 
-def overlay(card: dict, *, reasons: list[dict], liked: bool, following: bool) -> dict:
-    item = dict(card)
+def overlay(card: dict, *, reasons: list[dict], liked: bool, following: bool) -> Item:
+    item = Item(card)
+    item.raw = getattr(card, "raw", None)
     item["reasons"] = reasons
     item["viewer"] = {"liked": liked, "following": following}
     return item

@@ -22,7 +22,8 @@ from . import pools, sessions
 from . import reasons as R
 from .cards import cards_ensure
 from .cursors import CursorExpired, decode, encode
-from .pages import FeedPage, _Entry, _items, _keyset_rows, _position, _published
+from .keyset import keyset_rows, position_of
+from .pages import FeedPage, _Entry, _items
 from .ranking import EXPLORE_SHARE, RankContext, rank
 from .viewer import ViewerState
 
@@ -77,19 +78,21 @@ def _rank_batch(meta: dict, state: ViewerState, exclude: set[int], count: int) -
         # market, newest first, from when the session began.
         taken = {e[0] for e in entries} | exclude
         started = datetime.fromtimestamp(meta["t0"], tz=UTC)
-        qs = _published(market_code).filter(published_at__lte=started)
         reason = list(R.newest_in(market_code))
         # One keyset read per batch: rows already in the session are few (most of them
         # came from the pools), and a short batch just means the next one reads on.
         limit = 2 * missing + 20
-        rows = _keyset_rows(qs, meta["tail"], limit)
+        rows = keyset_rows(position=meta["tail"], limit=limit, market=market_code, until=started)
+        last = None
         for row in rows:
-            meta["tail"] = _position(row)
+            last = row
             if row[0] not in taken:
                 entries.append([row[0], row[1], [reason]])
                 missing -= 1
                 if not missing:
                     break
+        if last is not None:
+            meta["tail"] = position_of(last)
         if len(rows) < limit and missing:
             meta["end"] = True
     # Cards for everything queued, now, so the pages that serve them find them warm

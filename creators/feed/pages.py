@@ -10,13 +10,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db.models import Q
-
-from ..models import FeedMode, Video, VideoStatus
+from ..models import FeedMode
 from . import cards as C
 from . import pools, store
 from . import reasons as R
 from .cursors import CursorExpired, decode, encode
+from .keyset import keyset_rows, position_of
 from .viewer import ViewerState
 
 MAX_PAGE_SIZE = 30
@@ -62,40 +61,22 @@ def _items(entries: list[_Entry], state: ViewerState | None) -> list[dict]:
     return out
 
 
-def _published(market_code: str | None):
-    qs = Video.objects.filter(status=VideoStatus.PUBLISHED, published_at__isnull=False)
-    return qs.filter(market_id=market_code) if market_code else qs
-
-
-def _keyset_rows(qs, position, limit: int) -> list[tuple[int, int, datetime]]:
-    if position:
-        at = datetime.fromisoformat(position[0])
-        qs = qs.filter(Q(published_at__lt=at) | Q(published_at=at, id__lt=position[1]))
-    return list(
-        qs.order_by("-published_at", "-id").values_list("id", "creator_id", "published_at")[:limit]
-    )
-
-
-def _position(row) -> list:
-    return [row[2].astimezone(UTC).isoformat(), row[0]]
-
-
 # ---------- Newest and Following: keyset on (published_at, id) ----------
 
 
-def _keyset_page(qs, *, mode, state, cursor, size, reason) -> FeedPage:
+def _keyset_page(*, mode, state, cursor, size, reason, **filters) -> FeedPage:
     uid = _viewer_id(state)
     position = decode(cursor, mode=mode, viewer_id=uid)["p"] if cursor else None
-    rows = _keyset_rows(qs, position, size + 1)
+    rows = keyset_rows(position=position, limit=size + 1, **filters)
     more, rows = len(rows) > size, rows[:size]
     entries = [_Entry(r[0], r[1], [x for x in (reason(r),) if x]) for r in rows]
-    token = encode({"m": mode, "u": uid, "p": _position(rows[-1])}) if more and rows else None
+    token = encode({"m": mode, "u": uid, "p": position_of(rows[-1])}) if more and rows else None
     return FeedPage(mode=mode, items=_items(entries, state), cursor=token)
 
 
 def page_newest(*, state, market_code: str, cursor: str | None, size: int) -> FeedPage:
     return _keyset_page(
-        _published(market_code),
+        market=market_code,
         mode=FeedMode.NEWEST,
         state=state,
         cursor=cursor,
@@ -107,9 +88,13 @@ def page_newest(*, state, market_code: str, cursor: str | None, size: int) -> Fe
 def page_following(*, state: ViewerState, cursor: str | None, size: int) -> FeedPage:
     if not state.following:
         return FeedPage(mode=FOLLOWING)
-    qs = _published(None).filter(creator_id__in=sorted(state.following))
     page = _keyset_page(
-        qs, mode=FOLLOWING, state=state, cursor=cursor, size=size, reason=lambda r: None
+        creators=sorted(state.following),
+        mode=FOLLOWING,
+        state=state,
+        cursor=cursor,
+        size=size,
+        reason=lambda r: None,
     )
     fresh_after = time.time() - 3 * 86400
     for item in page.items:  # the handle comes with the card
@@ -154,17 +139,16 @@ def page_popular(*, state, market_code: str, cursor: str | None, size: int) -> F
         pool_ids = _pool_ids(market_code, c["v"]) if c["v"] else frozenset()
         want = size - len(entries)
         started = datetime.fromtimestamp(c["t0"], tz=UTC)
-        qs = _published(market_code).filter(published_at__lte=started)
         # Usually one short read fills the page; if the pool's videos crowd it, a second
         # read sized to skip them all is certain to.
         for limit in (2 * want + 20, want + len(pool_ids) + 1):
-            rows = _keyset_rows(qs, c["p"], limit)
+            rows = keyset_rows(position=c["p"], limit=limit, market=market_code, until=started)
             fresh = [r for r in rows if r[0] not in pool_ids]
             picked = fresh[:want]
             if picked:
-                c["p"] = _position(picked[-1])
+                c["p"] = position_of(picked[-1])
             elif rows:
-                c["p"] = _position(rows[-1])
+                c["p"] = position_of(rows[-1])
             entries += [_Entry(r[0], r[1], [R.newest_in(market_code)]) for r in picked]
             want -= len(picked)
             more = len(fresh) > len(picked) or len(rows) == limit

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from .ranking import Candidate
 
@@ -24,8 +26,23 @@ _VERSION_MEMO_S = 2.0
 _version_memo: dict[tuple[str, str], tuple[str, float]] = {}
 
 
+# Settings read once (LazySettings' __getattr__ costs on every key built), again when a
+# test changes them.
+_memo: dict = {}
+
+
 def prefix() -> str:
-    return getattr(settings, "FEED_KEY_PREFIX", "feed:")
+    try:
+        return _memo["prefix"]
+    except KeyError:
+        value = _memo["prefix"] = getattr(settings, "FEED_KEY_PREFIX", "feed:")
+        return value
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting: str, **kwargs) -> None:
+    if setting in ("FEED_KEY_PREFIX", "REDIS_URL"):
+        _memo.clear()
 
 
 @lru_cache(maxsize=4)
@@ -37,8 +54,12 @@ def _client(url: str):
 
 def redis_client():
     """The Redis connection pool for this process, or None without ``REDIS_URL``."""
-    url = getattr(settings, "REDIS_URL", "")
-    return _client(url) if url else None
+    try:
+        return _memo["client"]
+    except KeyError:
+        url = getattr(settings, "REDIS_URL", "")
+        client = _memo["client"] = _client(url) if url else None
+        return client
 
 
 CHUNK = 50  # pools are stored in chunks, so a reader decodes only what it reads
