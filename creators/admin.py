@@ -7,7 +7,22 @@ would only be overwritten (or, worse, make the numbers lie).
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from .models import Creator, Follow, ProductTap, Video, VideoProduct, VideoStatus
+from marketplace.errors import DomainError
+from marketplace.money import format_money
+from marketplace.templatetags.money_tags import percent_bp
+
+from .models import (
+    Commission,
+    Creator,
+    Follow,
+    PlanStatus,
+    ProductTap,
+    TargetedPlan,
+    Video,
+    VideoProduct,
+    VideoStatus,
+)
+from .services.plans import plan_withdraw
 from .services.videos import video_remove
 from .tasks.videos import video_process
 
@@ -128,3 +143,92 @@ class ProductTapAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class NoEditAdmin(admin.ModelAdmin):
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)  # actions only
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TargetedPlan)
+class TargetedPlanAdmin(NoEditAdmin):
+    """Offers are made and changed by sellers and answered by creators; staff can end one."""
+
+    list_display = ("id", "seller", "creator", "rate", "next_rate", "status", "created_at")
+    list_filter = ("status", "seller__market")
+    search_fields = ("creator__handle", "seller__name", "seller__slug")
+    list_select_related = ("seller", "creator")
+    date_hierarchy = "created_at"
+    actions = ["withdraw"]
+    fields = ("seller", "creator", "products", "rate_bp", "rate_next_bp", "rate_next_at",
+              "message", "status", "created_at", "responded_at")  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description="rate", ordering="rate_bp")
+    def rate(self, obj: TargetedPlan) -> str:
+        return percent_bp(obj.rate_bp)
+
+    @admin.display(description="scheduled cut")
+    def next_rate(self, obj: TargetedPlan) -> str:
+        if obj.rate_next_bp is None:
+            return "—"
+        return f"{percent_bp(obj.rate_next_bp)} from {obj.rate_next_at:%Y-%m-%d}"
+
+    @admin.action(description="Withdraw selected plans (the creator earns the open rate again)")
+    def withdraw(self, request, queryset):
+        done = 0
+        live = queryset.filter(status__in=[PlanStatus.OFFERED, PlanStatus.ACCEPTED])
+        for plan in live.select_related("seller"):
+            try:
+                plan_withdraw(plan_id=plan.pk, seller=plan.seller)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"Plan {plan.pk}: {exc.message}", messages.ERROR)
+        self.message_user(request, f"{done} plan(s) withdrawn.", messages.SUCCESS)
+
+
+@admin.register(Commission)
+class CommissionAdmin(NoEditAdmin):
+    """Read-only: a commission moves only with its ledger entries (accrual, reversal,
+    release, payout)."""
+
+    list_display = ("id", "created_at", "creator", "order_number", "seller", "plan", "rate",
+                    "gross", "amount", "reversed", "status", "payout")  # fmt: skip
+    list_filter = ("status", "plan", "currency")
+    search_fields = ("order__number", "creator__handle", "seller__name")
+    search_help_text = "Order number, creator handle or shop name."
+    list_select_related = ("creator", "order", "seller", "payout")
+    date_hierarchy = "created_at"
+    actions = None
+    readonly_fields = ("creator", "order", "order_line", "product", "seller", "tap", "video",
+                       "currency", "plan", "rate_bp", "gross_minor", "amount_minor",
+                       "reversed_minor", "status", "created_at", "available_at", "paid_at",
+                       "payout")  # fmt: skip
+    fields = readonly_fields
+    raw_id_fields = ("order_line", "tap")
+
+    @admin.display(description="order", ordering="order__number")
+    def order_number(self, obj: Commission) -> str:
+        return obj.order.number
+
+    @admin.display(description="rate", ordering="rate_bp")
+    def rate(self, obj: Commission) -> str:
+        return percent_bp(obj.rate_bp)
+
+    @admin.display(description="gross", ordering="gross_minor")
+    def gross(self, obj: Commission) -> str:
+        return format_money(obj.gross_minor, obj.currency)
+
+    @admin.display(description="amount", ordering="amount_minor")
+    def amount(self, obj: Commission) -> str:
+        return format_money(obj.amount_minor, obj.currency)
+
+    @admin.display(description="reversed", ordering="reversed_minor")
+    def reversed(self, obj: Commission) -> str:
+        return format_money(obj.reversed_minor, obj.currency) if obj.reversed_minor else "—"

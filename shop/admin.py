@@ -468,4 +468,5 @@ class DealAdmin(admin.ModelAdmin):
         return format_html('<b style="color:{}">{}</b>', _STATE_COLOURS[state], state)
 
 
-from . import admin_orders  # noqa: E402, F401  (orders, payments, refunds, returns, holds)
+# Orders, payments, refunds, returns, holds; payouts (approve, retry, the weekly run).
+from . import admin_orders, admin_payouts  # noqa: E402, F401
