@@ -1,6 +1,8 @@
 """The shopper's HTML pages: the Shop tab and the product page. Thin: reads go through
 shop.selectors; what a page shows beyond the catalog comes from marketplace.hooks."""
 
+import time
+
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import Http404
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_GET
 from marketplace.hooks import product_sections
 
 from . import cache as catalog_cache
-from . import selectors
+from . import documents, selectors
 from .errors import ProductNotFound
 from .models import Product
 
@@ -33,7 +35,8 @@ SEARCH_MAX_LENGTH = 100
 
 @require_GET
 def shop_home(request):
-    """The Shop tab. With ``HX-Request`` it answers only the next page of cards."""
+    """The Shop tab. With ``HX-Request`` it answers only the next page of cards. A guest's
+    page comes whole from the cache (shop.documents) under its ids' versions."""
     market = request.market
     if not market:
         return render(request, "shop/no_market.html", status=503)
@@ -50,23 +53,56 @@ def shop_home(request):
         cursor=cursor,
         size=PAGE_SIZE,
     )
-    page = {"cards": cards_html(ids.rows, market.code), "next_cursor": ids.next_cursor}
-    context = {"page": page, "query": query, "category": category, "sort": sort}
+    context = {"query": query, "category": category, "sort": sort}
     if request.headers.get("HX-Request"):
-        response = render(request, "shop/_product_page.html", context)
-    else:
-        categories = _categories()
-        first_page_of_everything = not (query or category or cursor)
-        context.update(
-            categories=categories,
-            current_category=next((c for c in categories if c.slug == category), None),
-            sort_choices=SORT_CHOICES,
-            deals_html=_deals_html(market.code) if first_page_of_everything else "",
-            continued=bool(cursor),
-        )
-        response = render(request, "shop/shop_home.html", context)
+        page = {"cards": cards_html(ids.rows, market.code), "next_cursor": ids.next_cursor}
+        response = render(request, "shop/_product_page.html", {**context, "page": page})
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    first_page_of_everything = not (query or category or cursor)
+    strip = _deal_strip_versions(market.code) if first_page_of_everything else []
+    guest = documents.for_guest(request)
+    if guest:
+        version = catalog_cache.card_version(ids.rows, ids.next_cursor, strip)
+        doc_key = documents.key(request, "shop", version)
+        html = documents.get(doc_key)
+        if html is None:
+            html = documents.stamp(
+                request,
+                "shop/shop_home.html",
+                _home_context(context, ids, market, strip, cursor, documents.MESSAGES_MARK),
+            )
+            if html is not None:
+                # Category names come from a 60 s cache: a rename shows within a minute here too.
+                documents.put(doc_key, html, time.time() + CATEGORIES_TTL_S)
+        if html is not None:
+            html = documents.fill(request, html, messages_html=_messages_html(request))
+            if strip:
+                html = catalog_cache.fill_countdowns(html)
+            response = documents.response(html)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
+    messages_html = mark_safe(_messages_html(request))  # noqa: S308 - our template
+    context = _home_context(context, ids, market, strip, cursor, messages_html)
+    context["deals_html"] = mark_safe(catalog_cache.fill_countdowns(context["deals_html"]))  # noqa: S308
+    response = render(request, "shop/shop_home.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _home_context(context: dict, ids, market, strip: list, cursor: str, messages_html) -> dict:
+    categories = _categories()
+    category = context["category"]
+    return {
+        **context,
+        "page": {"cards": cards_html(ids.rows, market.code), "next_cursor": ids.next_cursor},
+        "categories": categories,
+        "current_category": next((c for c in categories if c.slug == category), None),
+        "sort_choices": SORT_CHOICES,
+        "deals_html": _deals_html(market.code, strip),
+        "continued": bool(cursor),
+        "messages_html": messages_html,
+    }
 
 
 def cards_html(rows: list[tuple], market_code: str) -> list[str]:
@@ -107,11 +143,15 @@ def _categories() -> list:
         return load()
 
 
-def _deals_html(market_code: str) -> str:
+def _deal_strip_versions(market_code: str) -> list[tuple]:
+    return selectors.deal_strip_versions(market_code=market_code)
+
+
+def _deals_html(market_code: str, versions: list[tuple]) -> str:
     """The deals strip, cached under what it shows: its deals' ids, units sold and their
-    products' versions, read in one query. A deal starting, ending or selling out changes
-    that list by itself; countdown text is filled per request."""
-    versions = selectors.deal_strip_versions(market_code=market_code)
+    products' versions (``versions``, read in one query). A deal starting, ending or selling
+    out changes that list by itself; countdowns are left empty, for the caller to fill
+    per request (catalog_cache.fill_countdowns)."""
     if not versions:
         return ""
     key = f"{catalog_cache.PREFIX}:deals:{market_code}:{catalog_cache.card_version(*versions)}"
@@ -121,7 +161,7 @@ def _deals_html(market_code: str) -> str:
         html = render_to_string("shop/_deals_strip.html", {"deals": deals}) if deals else ""
         until = min((d.ends_at.timestamp() for d in deals), default=catalog_cache.FOREVER)
         catalog_cache.put(key, html, until)
-    return mark_safe(catalog_cache.fill_countdowns(html))  # noqa: S308 - our template
+    return mark_safe(html)  # noqa: S308 - our template
 
 
 _CSRF_MARK = "__pd_csrf_token__"
@@ -131,17 +171,25 @@ _NEXT_MARK = "__pd_next_path__"
 @require_GET
 def product_detail(request, pk: int, slug: str | None = None):
     """The product page. Its body comes from the cache under the product's version and the
-    selected variant (shop.cache); what depends on the viewer is filled in per request."""
+    selected variant (shop.cache), a guest's whole document too (shop.documents); what
+    depends on the viewer is filled in per request."""
     market = request.market
     if not market:
         raise Http404("No market is set up yet.")
     version = catalog_cache.product_version(pk, market.code)
     if version is None:
         raise Http404("No such product in this market.")
-    wanted = request.GET.get("variant", "")
-    wanted = wanted if wanted.isdigit() and len(wanted) < 20 else ""
     # The market's switches show on the page (checkout on or off).
     market_state = f"{market.code}{int(market.checkout_enabled)}"
+    guest = documents.for_guest(request)
+    if guest:
+        # Under the exact URL: only a URL that rendered this version (no redirect) is stored.
+        doc_key = documents.key(request, "product", market_state, version)
+        html = documents.get(doc_key)
+        if html is not None:
+            return documents.response(_fill_product(request, pk, html))
+    wanted = request.GET.get("variant", "")
+    wanted = wanted if wanted.isdigit() and len(wanted) < 20 else ""
     key = catalog_cache.detail_key("page", pk, market_state, version, wanted)
     page = catalog_cache.get(key)
     if page is None:
@@ -154,20 +202,31 @@ def product_detail(request, pk: int, slug: str | None = None):
     if slug is not None and slug != page["slug"]:
         query = request.META.get("QUERY_STRING", "")
         return redirect(f"{page['url']}?{query}" if query else page["url"], permanent=True)
-    content = (
-        page["content"]
-        .replace(_CSRF_MARK, get_token(request), 1)
-        .replace(_NEXT_MARK, escape(request.get_full_path()), 1)
-        .replace("<!--pd-messages-->", _messages_html(request), 1)
-        .replace("<!--pd-sections-->", _sections_html(request, pk), 1)
-    )
-    if page["has_countdown"]:
-        content = catalog_cache.fill_countdowns(content)
+    content = page["content"].replace(_NEXT_MARK, escape(request.get_full_path()), 1)
+    if guest:
+        stamped = content.replace(_CSRF_MARK, documents.CSRF_MARK, 1)
+        context = {"page": page, "content": mark_safe(stamped)}  # noqa: S308 - our template
+        html = documents.stamp(request, "shop/product_detail.html", context)
+        if html is not None:
+            documents.put(doc_key, html, page["valid_until"])
+            return documents.response(_fill_product(request, pk, html))
+    content = _fill_product(request, pk, content.replace(_CSRF_MARK, get_token(request), 1))
     return render(
         request,
         "shop/product_detail.html",
         {"page": page, "content": mark_safe(content)},  # noqa: S308 - our template, escaped
     )
+
+
+def _fill_product(request, pk: int, html: str) -> str:
+    """What the product page shows this viewer: messages, other apps' sections, countdowns;
+    in a guest's document also the CSRF token and the cart badge (shop.documents)."""
+    if documents.CSRF_MARK in html:
+        html = documents.fill(request, html)
+    html = html.replace("<!--pd-messages-->", _messages_html(request), 1).replace(
+        "<!--pd-sections-->", _sections_html(request, pk), 1
+    )
+    return catalog_cache.fill_countdowns(html) if "data-countdown>" in html else html
 
 
 def _messages_html(request) -> str:
@@ -231,6 +290,5 @@ def _product_page(pk: int, market, wanted: str) -> dict | None:
         "description": Truncator(strip_tags(product.description)).chars(160),
         "content": content,
         "matched": chosen is not None,
-        "has_countdown": "data-countdown>" in content,
         "valid_until": catalog_cache.next_deal_boundary([pk]).get(pk, catalog_cache.FOREVER),
     }
