@@ -125,8 +125,11 @@ def _build_chunk(ids, *, market, owner_type, minimum, start, end, send) -> int:
         legs = []
         for p in payouts:
             legs += [Leg(p.account, p.amount_minor), Leg(in_transit, -p.amount_minor)]
+        # Keyed by the new payouts (fresh rows, unique per payee and week): the chunk's
+        # account range can repeat in a later run of the week that pays other payees.
         entry_post(
-            key=f"payouts.built:{start}:{owner_type}:{market.currency}:{ids[0]}-{ids[-1]}",
+            key=f"payouts.built:{start}:{owner_type}:{market.currency}:"
+            f"{payouts[0].pk}-{payouts[-1].pk}",
             kind="payouts.built",
             legs=legs,
             memo=f"{len(payouts)} {owner_type} payouts for the week of {start}",
