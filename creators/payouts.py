@@ -11,6 +11,7 @@ from django.utils import timezone
 from marketplace.ledger.models import OwnerType
 from shop.models import Payout
 
+from .dashboard_rollups import dashboard_invalidate
 from .models import Commission, CommissionStatus, Creator
 
 
@@ -26,6 +27,7 @@ def attach_on_built(sender, payouts: list[Payout], **kwargs) -> None:
         status=CommissionStatus.AVAILABLE,
         payout__isnull=True,
     ).update(payout_id=Subquery(payout_for))
+    dashboard_invalidate(p.payee_id for p in mine)
 
 
 def mark_paid(sender, payout: Payout, **kwargs) -> None:
@@ -33,6 +35,7 @@ def mark_paid(sender, payout: Payout, **kwargs) -> None:
         Commission.objects.filter(payout=payout, status=CommissionStatus.AVAILABLE).update(
             status=CommissionStatus.PAID, paid_at=timezone.now()
         )
+        dashboard_invalidate([payout.payee_id])
 
 
 def detach_on_failed(sender, payout: Payout, **kwargs) -> None:
@@ -40,6 +43,7 @@ def detach_on_failed(sender, payout: Payout, **kwargs) -> None:
         Commission.objects.filter(payout=payout, status=CommissionStatus.AVAILABLE).update(
             payout=None
         )
+        dashboard_invalidate([payout.payee_id])
 
 
 def creator_payees(ids: list[int]) -> dict[int, tuple[str, str]]:

@@ -8,6 +8,7 @@ from .commissions import (
 )
 from .feed import EngagementBatch, FeedMode, FeedProfile, ProcessedEvent
 from .profiles import Creator, Follow
+from .rollups import NO_VIDEO, CreatorDayStats, CreatorVideoStats
 from .videos import Video, VideoLike, VideoProduct, VideoStatus
 
 __all__ = [
@@ -17,6 +18,9 @@ __all__ = [
     "PlanStatus",
     "TargetedPlan",
     "Creator",
+    "CreatorDayStats",
+    "CreatorVideoStats",
+    "NO_VIDEO",
     "EngagementBatch",
     "FeedMode",
     "FeedProfile",

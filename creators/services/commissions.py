@@ -26,6 +26,7 @@ from marketplace.money import percent_of
 from shop.models import Order, OrderLine, ReturnRequest, ReturnStatus
 from shop.services.ledger import seller_account_for, share_reversed
 
+from ..dashboard_rollups import dashboard_invalidate, rollups_accrued, rollups_reversed
 from ..models import Commission, CommissionPlan, CommissionStatus
 from .attribution import attributable, last_taps
 from .plans import targeted_rates
@@ -98,6 +99,7 @@ def commissions_accrue(*, order_id: int) -> list[Commission]:
                 )
             )
         Commission.objects.bulk_create(made)
+        rollups_accrued(made)
         seller = seller_account_for(order)
         legs = []
         for c in made:
@@ -126,7 +128,7 @@ def commissions_reverse(*, order_id: int, refund_id: int, cancelled: bool) -> li
             .order_by("pk")
         )
         seller = seller_account_for(order)
-        legs, changed = [], []
+        legs, changed, backs = [], [], []
         for c in commissions:
             line = c.order_line
             target = share_reversed(
@@ -144,8 +146,10 @@ def commissions_reverse(*, order_id: int, refund_id: int, cancelled: bool) -> li
             ):
                 c.status = CommissionStatus.VOIDED if cancelled else CommissionStatus.REVERSED
             changed.append(c)
+            backs.append((c, back))
         if changed:
             Commission.objects.bulk_update(changed, ["reversed_minor", "status"])
+            rollups_reversed(backs)
             entry_post(
                 key=f"commission.reversed:{refund_id}",
                 kind="commission.reversed",
@@ -218,6 +222,7 @@ def _release_chunk(rows: list[tuple], *, as_of: datetime) -> int:
     Commission.objects.filter(pk__in=ids).update(
         status=CommissionStatus.AVAILABLE, available_at=timezone.now()
     )
+    dashboard_invalidate(creator_id for creator_id, _cur in per_creator)
     return len(ids)
 
 
