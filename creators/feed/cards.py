@@ -226,9 +226,18 @@ def _dumps(card: dict) -> str:
     return json.dumps(card, separators=(",", ":"))
 
 
+def card_keys(video_ids: list[int]) -> list[str]:
+    return [_KEY.format(v) for v in video_ids]
+
+
 def cards_get(video_ids: list[int]) -> dict[int, Card]:
     """Cached cards for ``video_ids`` (those that exist and are published)."""
-    raw = store.kv_get_many([_KEY.format(v) for v in video_ids])
+    return cards_from(video_ids, store.kv_get_many(card_keys(video_ids)))
+
+
+def cards_from(video_ids: list[int], raw: list) -> dict[int, Card]:
+    """The cards from what was read under ``card_keys(video_ids)``, misses built (one
+    query) and cached."""
     cards = {v: _card(r) for v, r in zip(video_ids, raw, strict=True) if r is not None}
     missing = [v for v in video_ids if v not in cards]
     if missing:

@@ -100,32 +100,34 @@ def feed_page(
     no row can have (a hand-edited link) is ignored rather than sent to the database."""
     if start_video is not None and not 0 < start_video < 2**63:
         start_video = None
-    state = viewer_state(user)
-    if mode == FOLLOWING:
-        if state is None:
+    if mode == FOLLOWING:  # reads the viewer's state along with its cards
+        if user is None or not user.is_authenticated:
             return FeedPage(mode=FOLLOWING)
-        page = page_following(state=state, cursor=cursor, size=size)
+        page = page_following(user_id=user.pk, cursor=cursor, size=size)
+        if start_video and not cursor:
+            page.items = _start_first(page.items, start_video, viewer_state(user))
+        return page
+    state = viewer_state(user)
+    if cursor:
+        mode = cursor_mode(cursor)
+    mode = resolve_mode(requested=mode, state=state, remembered=remembered)
+    if mode == FeedMode.NEWEST:
+        page = page_newest(state=state, market_code=market_code, cursor=cursor, size=size)
+    elif mode == FeedMode.POPULAR:
+        if not cursor:
+            pools_ensure(market_code)
+        page = page_popular(state=state, market_code=market_code, cursor=cursor, size=size)
     else:
-        if cursor:
-            mode = cursor_mode(cursor)
-        mode = resolve_mode(requested=mode, state=state, remembered=remembered)
-        if mode == FeedMode.NEWEST:
-            page = page_newest(state=state, market_code=market_code, cursor=cursor, size=size)
-        elif mode == FeedMode.POPULAR:
-            if not cursor:
-                pools_ensure(market_code)
-            page = page_popular(state=state, market_code=market_code, cursor=cursor, size=size)
-        else:
-            assert state is not None
-            if not cursor:
-                pools_ensure(market_code)
-            page = page_for_you(
-                state=state,
-                market_code=market_code,
-                cursor=cursor,
-                size=size,
-                start_video=start_video,
-            )
+        assert state is not None
+        if not cursor:
+            pools_ensure(market_code)
+        page = page_for_you(
+            state=state,
+            market_code=market_code,
+            cursor=cursor,
+            size=size,
+            start_video=start_video,
+        )
     if start_video and not cursor and page.mode != FeedMode.FOR_YOU:
         page.items = _start_first(page.items, start_video, state)
     return page

@@ -12,8 +12,10 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 
-from ..models import Video, VideoStatus
+from ..models import Follow, Video, VideoStatus
 
+_FOLLOWS = Follow._meta.db_table
+_FOLLOWED = f"creator_id IN (SELECT creator_id FROM {_FOLLOWS} WHERE follower_id = %s)"  # noqa: S608
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SELECT = "SELECT id, creator_id, (extract(epoch FROM published_at) * 1000000)::bigint"
 _ORDER = "ORDER BY published_at DESC, id DESC LIMIT %s"
@@ -26,10 +28,12 @@ def keyset_rows(
     limit: int,
     market: str | None = None,
     creators: list[int] | None = None,
+    follower: int | None = None,
     until: datetime | None = None,
 ) -> list[Row]:
     """Up to ``limit`` published videos after ``position`` (from ``position_of``), newest
-    first, optionally of one market, of some creators, published no later than ``until``."""
+    first, optionally of one market, of some creators or those ``follower`` follows,
+    published no later than ``until``."""
     where = ["status = %s", "published_at IS NOT NULL"]
     params: list = [VideoStatus.PUBLISHED]
     if market:
@@ -38,6 +42,9 @@ def keyset_rows(
     if creators is not None:
         where.append("creator_id = ANY(%s)")
         params.append(list(creators))
+    if follower is not None:
+        where.append(_FOLLOWED)
+        params.append(follower)
     if until is not None:
         where.append("published_at <= %s")
         params.append(until)

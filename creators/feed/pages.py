@@ -16,7 +16,7 @@ from . import pools, store
 from . import reasons as R
 from .cursors import CursorExpired, decode, encode
 from .keyset import keyset_rows, position_of
-from .viewer import ViewerState
+from .viewer import ViewerState, viewer_key, viewer_state_from
 
 MAX_PAGE_SIZE = 30
 DEFAULT_PAGE_SIZE = 10
@@ -41,8 +41,11 @@ def _viewer_id(state: ViewerState | None) -> int:
     return state.user_id if state else 0
 
 
-def _items(entries: list[_Entry], state: ViewerState | None) -> list[dict]:
-    cards = C.cards_get([e.id for e in entries])
+def _items(
+    entries: list[_Entry], state: ViewerState | None, cards: dict | None = None
+) -> list[dict]:
+    if cards is None:
+        cards = C.cards_get([e.id for e in entries])
     liked = state.liked if state else set()
     following = state.following if state else set()
     out = []
@@ -85,23 +88,28 @@ def page_newest(*, state, market_code: str, cursor: str | None, size: int) -> Fe
     )
 
 
-def page_following(*, state: ViewerState, cursor: str | None, size: int) -> FeedPage:
-    if not state.following:
-        return FeedPage(mode=FOLLOWING)
-    page = _keyset_page(
-        creators=sorted(state.following),
-        mode=FOLLOWING,
-        state=state,
-        cursor=cursor,
-        size=size,
-        reason=lambda r: None,
-    )
-    fresh_after = time.time() - 3 * 86400
-    for item in page.items:  # the handle comes with the card
+def page_following(*, user_id: int, cursor: str | None, size: int) -> FeedPage:
+    """Newest videos of the followed creators: the follows are joined in SQL, and the
+    viewer's state is read with the page's cards, so a page is one query and one cache
+    read."""
+    position = decode(cursor, mode=FOLLOWING, viewer_id=user_id)["p"] if cursor else None
+    rows = keyset_rows(position=position, limit=size + 1, follower=user_id)
+    more, rows = len(rows) > size, rows[:size]
+    ids = [r[0] for r in rows]
+    raw = store.kv_get_many([viewer_key(user_id), *C.card_keys(ids)])
+    state = viewer_state_from(user_id, raw[0])
+    entries = [_Entry(r[0], r[1], []) for r in rows]
+    items = _items(entries, state, C.cards_from(ids, raw[1:]))
+    fresh_after = (time.time() - 3 * 86400) * 1_000_000
+    fresh = {r[0] for r in rows if r[2] >= fresh_after}
+    for item in items:  # the handle comes with the card
         handle = item["creator"]["handle"]
-        fresh = datetime.fromisoformat(item["published_at"]).timestamp() >= fresh_after
-        item["reasons"] = R.as_dicts([R.new_from(handle) if fresh else R.follows(handle)])
-    return page
+        reason = R.new_from(handle) if item["id"] in fresh else R.follows(handle)
+        item["reasons"] = R.as_dicts([reason])
+    token = None
+    if more and rows:
+        token = encode({"m": FOLLOWING, "u": user_id, "p": position_of(rows[-1])})
+    return FeedPage(mode=FOLLOWING, items=items, cursor=token)
 
 
 # ---------- Popular: a pool version, then a keyset over the rest ----------

@@ -100,13 +100,23 @@ def viewer_state(user) -> ViewerState | None:
     if user is None or not user.is_authenticated:
         return None
     (raw,) = store.kv_get_many([_keys(user.pk)[0]])
+    return viewer_state_from(user.pk, raw)
+
+
+def viewer_key(user_id: int) -> str:
+    """The cache key of the light part, for callers that read it along with other keys."""
+    return _keys(user_id)[0]
+
+
+def viewer_state_from(user_id: int, raw) -> ViewerState:
+    """The state from the light part as read under ``viewer_key`` (None: rebuild it)."""
     rank = None
     if raw is not None:
         light = json.loads(raw)
     else:
-        light, rank = _parts(user.pk)
+        light, rank = _parts(user_id)
     state = ViewerState(
-        user_id=user.pk,
+        user_id=user_id,
         liked=set(light["l"]),
         following=set(light["f"]),
         hidden_creators=set(light["h"]),
