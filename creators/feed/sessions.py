@@ -2,7 +2,7 @@
 
 A session is a list of ranked entries ``[video id, creator id, reasons]`` plus a small
 meta record and a head (how far anything has been served). A page is one Lua call that
-reads its slice and moves the head, so:
+reads its slice (and the slice's cached cards) and moves the head, so:
 
 - a new first page (a reload, another tab) continues from the head: nothing already
   served comes again, and concurrent first pages get disjoint slices (INCRBY);
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
@@ -33,7 +33,12 @@ local meta = redis.call('GET', p .. 'fym:' .. sid)
 if not meta then return false end
 local stop = redis.call('INCRBY', p .. 'fyh:' .. sid, size)
 local items = redis.call('LRANGE', p .. 'fyl:' .. sid, stop - size, stop - 1)
-return {sid, meta, stop - size, redis.call('LLEN', p .. 'fyl:' .. sid), items}
+local cards = {}
+for i, item in ipairs(items) do
+  local id = string.match(item, '^%[(%d+),')
+  cards[i] = id and redis.call('GET', p .. 'card:' .. id) or false
+end
+return {sid, meta, stop - size, redis.call('LLEN', p .. 'fyl:' .. sid), items, cards}
 """
 _READ = """
 local p, sid, start, size = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -42,7 +47,12 @@ if not meta then return false end
 local head = tonumber(redis.call('GET', p .. 'fyh:' .. sid) or '0')
 if head < start + size then redis.call('SET', p .. 'fyh:' .. sid, start + size, 'KEEPTTL') end
 local items = redis.call('LRANGE', p .. 'fyl:' .. sid, start, start + size - 1)
-return {sid, meta, start, redis.call('LLEN', p .. 'fyl:' .. sid), items}
+local cards = {}
+for i, item in ipairs(items) do
+  local id = string.match(item, '^%[(%d+),')
+  cards[i] = id and redis.call('GET', p .. 'card:' .. id) or false
+end
+return {sid, meta, start, redis.call('LLEN', p .. 'fyl:' .. sid), items, cards}
 """
 
 
@@ -53,6 +63,8 @@ class Slice:
     meta: dict
     length: int  # entries stored so far
     entries: list[list]
+    # The entries' cached cards as read with them (Redis only): {video id: JSON or None}
+    cards: dict = field(default_factory=dict)
 
 
 def _k(kind: str, key: str) -> str:
@@ -66,13 +78,15 @@ def _entry(raw) -> list:
 def _slice(result) -> Slice | None:
     if not result:
         return None
-    sid, meta, start, length, items = result
+    sid, meta, start, length, items, cards = result
+    entries = [_entry(i) for i in items]
     return Slice(
         sid=sid.decode() if isinstance(sid, bytes) else sid,
         start=int(start),
         meta=json.loads(meta),
         length=int(length),
-        entries=[_entry(i) for i in items],
+        entries=entries,
+        cards={e[0]: c for e, c in zip(entries, cards, strict=True)},
     )
 
 
