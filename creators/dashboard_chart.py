@@ -83,7 +83,7 @@ def line_chart(series: list[dict], *, metric: str, cur: str) -> Chart:
     x_labels = [
         {"x": p["x"], "label": date.fromisoformat(p["week"]).strftime("%-d %b")}
         for i, p in enumerate(points)
-        if i % 3 == 0 or i == len(points) - 1
+        if (len(points) - 1 - i) % 3 == 0  # every third week, ending on this one
     ]
     return Chart(
         metric=metric,
