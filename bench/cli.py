@@ -26,6 +26,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=10_000,
         help="published videos for the feed scenarios (10000; 1000000 loads in a few minutes)",
     )
+    data.add_argument(
+        "--commissions", type=int, default=100_000, help="pending commissions to settle (100000)"
+    )
+    data.add_argument(
+        "--dashboard-commissions",
+        type=int,
+        default=50_000,
+        help="commissions of the dashboard creator, over a year (50000)",
+    )
     data.add_argument("--reload", action="store_true", help="reload the dataset even if present")
     data.add_argument("--skip-load", action="store_true", help="use the database as it is")
     data.add_argument("--seed", type=int, default=2026, help="random seed (2026)")

@@ -110,11 +110,13 @@ def dataset_parts(args: argparse.Namespace):
     from .buyers import buyers_part
     from .catalog_data import catalog_part
     from .feed_data import videos_part
+    from .money_data import money_part
 
     return [
         catalog_part(products=args.products, sellers=args.sellers),
         buyers_part(),
         videos_part(videos=args.videos),
+        money_part(commissions=args.commissions, dashboard=args.dashboard_commissions),
     ]
 
 

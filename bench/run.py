@@ -141,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
                 sc.target.describe() if sc.target else "(floor)" if sc.name == "healthz" else ""
             )
             print(f"{sc.name:14} {sc.title:40} {target}")
+        for j in scenarios.JOBS:
+            print(f"{j.name:14} {j.title} (in-process)")
         return 0
     try:
         wrk.wrk_binary()
@@ -177,6 +179,11 @@ def main(argv: list[str] | None = None) -> int:
 
     ctx = scenarios.Context(rng=random.Random(args.seed), skew=args.skew)
     built = [(sc, sc.build(ctx)) for sc in chosen]
+    wanted = {sc.name for sc in chosen} | set(args.scenarios.split(","))
+    jobs = {j.name: j.run(args) for j in scenarios.JOBS if not args.scenarios or j.name in wanted}
+    for result in jobs.values():
+        for line in result["lines"]:
+            log(line)
     connections.close_all()
 
     load_before = loadavg()
@@ -254,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         + ("n/a" if base is None else f"{base:.0f}"),
     ]
+    header += [f"- {line}" for result in jobs.values() for line in result["lines"]]
     memory_text = report.memory_lines(memory, master.__dict__ if master else None, replaced)
     md = report.markdown(rows, header=header, memory=memory_text)
     payload = {
@@ -285,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
             }
             for r in rows
         ],
+        "jobs": jobs,
         "memory": {"workers": memory, "master": master.__dict__ if master else None},
     }
     json_path, md_path = report.write(args.results_dir, stamp, payload, md)

@@ -129,12 +129,34 @@ def scenario(
     return register
 
 
+@dataclass(frozen=True)
+class Job:
+    """An in-process benchmark (no HTTP), run before gunicorn starts; ``run(args)`` returns
+    a dict whose ``lines`` go into the report."""
+
+    name: str
+    title: str
+    run: Callable
+    needs: tuple[str, ...] = ()
+
+
+JOBS: list[Job] = []
+
+
+def job(name: str, title: str, *, needs: tuple[str, ...] = ()):
+    def register(run: Callable):
+        JOBS.append(Job(name, title, run, needs))
+        return run
+
+    return register
+
+
 def by_name(names: list[str]) -> list[Scenario]:
     known = {s.name: s for s in SCENARIOS}
-    unknown = [n for n in names if n not in known]
+    unknown = [n for n in names if n not in known and n not in {j.name for j in JOBS}]
     if unknown:
         raise KeyError(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(known)}")
-    return [known[n] for n in names]
+    return [known[n] for n in names if n in known]
 
 
 # --- the scenarios ------------------------------------------------------------------------
@@ -232,5 +254,5 @@ def checkout(ctx: Context) -> list[Request]:
     return requests
 
 
-# The feed's scenarios live in their own module; importing it registers them here.
-from . import feed_scenarios  # noqa: E402, F401
+# The feed's and the money scenarios live in their own modules; importing registers them.
+from . import feed_scenarios, money_scenarios  # noqa: E402, F401
