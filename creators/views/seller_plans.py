@@ -191,7 +191,16 @@ def plan_list(request, seller):
                 f"Offer sent to @{creator.handle}. It applies to their sales once they accept.",
             )
             return redirect(_url(seller))
+    _focus_first_error(form)
     return _page(request, seller, offer_form=form, status=400)
+
+
+def _focus_first_error(form: forms.Form) -> None:
+    """The form sits below the plans on a phone: take the person to what needs fixing."""
+    for name in form.fields:
+        if name in form.errors:
+            form.fields[name].widget.attrs["autofocus"] = True
+            return
 
 
 @require_POST
@@ -200,6 +209,7 @@ def plan_rate(request, seller, pk: int):
     plan = get_object_or_404(TargetedPlan.objects.filter(status__in=LIVE), pk=pk, seller=seller)
     form = RateForm(request.POST, prefix=f"plan{plan.pk}")
     if not form.is_valid():
+        _focus_first_error(form)
         return _page(request, seller, rate_errors={plan.pk: form}, status=400)
     plan = plan_rate_change(
         plan_id=plan.pk, seller=seller, rate_bp=rate_bp(form.cleaned_data["rate"])
