@@ -13,6 +13,9 @@ class CreatorsConfig(AppConfig):
         from .feed.sections import featured_in_section
 
         register_product_section(featured_in_section)
+        from .views.affiliate import affiliate_link_section
+
+        register_product_section(affiliate_link_section)
         # "Bought" feeds the buyer's interests.
         subscribe("order.paid", "creators.services.engagement.affinity_on_order_paid")
         # Commissions: accrued on payment, reduced or reversed by refunds.

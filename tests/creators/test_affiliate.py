@@ -100,3 +100,24 @@ def test_own_link_earns_nothing(client, us, variant):
     client.get(link(casey, variant.product))
     place_paid(casey.user, us, [(variant, 1)])
     assert not Commission.objects.exists()
+
+
+def test_a_creator_sees_their_link_on_the_product_page(client, us, variant):
+    casey = make_creator(us)
+    product = variant.product
+    client.force_login(casey.user)
+    page = client.get(product.get_absolute_url()).content.decode()
+    assert "Your affiliate link" in page
+    assert f"http://testserver{link(casey, product)}" in page
+    # A shopper does not, nor a guest.
+    client.force_login(buyer_in(us))
+    assert "Your affiliate link" not in client.get(product.get_absolute_url()).content.decode()
+    client.logout()
+    assert "Your affiliate link" not in client.get(product.get_absolute_url()).content.decode()
+
+
+def test_no_link_for_a_product_of_another_market(client, us, markets):
+    casey = make_creator(us)
+    jp_product = make_variant(markets["JP"], price=1000).product
+    client.force_login(casey.user)
+    assert "Your affiliate link" not in client.get(jp_product.get_absolute_url()).content.decode()
