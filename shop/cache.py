@@ -23,8 +23,9 @@ import re
 import time
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Category, Deal, Product, ProductStatus, Seller, Variant
@@ -176,3 +177,45 @@ def bump_products(*, product_ids=None, variant_ids=None) -> None:
     if variant_ids:
         owners = Variant.objects.filter(pk__in=list(variant_ids)).values("product_id")
         Product.objects.filter(pk__in=owners).update(updated_at=now)
+
+
+# The listing generation: one number for "which products match a search, in which order",
+# read before a search page's own query. Any write to products, sellers or categories moves
+# it (ListingQuerySet and shop.signals), at once and again when the write commits, so a page
+# cached under a generation is never older than that generation's data. Guests' search
+# pages are cached under it (shop.views) and need no query at all until the next write.
+# Shared by every worker, so Redis only; entries also expire after LISTING_TTL_S.
+LISTING_KEY = f"{PREFIX}:listing"
+LISTING_TTL_S = 60
+
+
+def listing_generation() -> str | None:
+    """The current generation, or None (no shared cache, or unreachable): query as usual."""
+    if not settings.REDIS_URL:
+        return None
+    try:
+        value = cache.get(LISTING_KEY)
+        if value is None:
+            # Never a number used before (the key was flushed or evicted): start from the clock.
+            cache.add(LISTING_KEY, time.time_ns() // 1000, None)
+            value = cache.get(LISTING_KEY)
+    except Exception:  # noqa: BLE001
+        log.warning("cache unavailable; listing generation unknown")
+        return None
+    return None if value is None else str(value)
+
+
+def listing_changed() -> None:
+    _listing_bump()
+    transaction.on_commit(_listing_bump)
+
+
+def _listing_bump() -> None:
+    if not settings.REDIS_URL:
+        return
+    try:
+        cache.incr(LISTING_KEY)
+    except ValueError:
+        pass  # absent: the next reader starts a new generation
+    except Exception:  # noqa: BLE001
+        log.warning("cache unavailable; listing generation not moved")

@@ -1,7 +1,9 @@
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Cart
+from .cache import listing_changed
+from .models import Cart, Category, Product, Seller
 from .services.cart import SESSION_KEY, cart_merge
 
 
@@ -18,3 +20,11 @@ def merge_guest_cart(sender, request, user, **kwargs):
         return
     target, _ = Cart.objects.get_or_create(user=user, market_id=guest.market_id)
     cart_merge(source=guest, target=target)
+
+
+@receiver([post_save, post_delete], sender=Product)
+@receiver([post_save, post_delete], sender=Seller)
+@receiver([post_save, post_delete], sender=Category)
+def listing_written(sender, **kwargs):
+    """Search results may have changed: a new listing generation (shop.cache)."""
+    listing_changed()

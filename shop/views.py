@@ -45,6 +45,18 @@ def shop_home(request):
     sort = request.GET.get("sort", "")
     sort = sort if sort in selectors.SORTS else selectors.DEFAULT_SORT
     cursor = request.GET.get("after", "")
+    first_page_of_everything = not (query or category or cursor)
+    guest = documents.for_guest(request)
+    # A search or a later page has no deals strip (whose deals start and end by the clock):
+    # a guest's copy is cached under the listing generation, read before anything else.
+    generation = None
+    if guest and not first_page_of_everything and not request.headers.get("HX-Request"):
+        generation = catalog_cache.listing_generation()
+    if generation is not None:
+        listing_key = documents.key(request, "listing", generation)
+        html = documents.get(listing_key)
+        if html is not None:
+            return _guest_response(request, html, countdowns=False)
     ids = selectors.product_page_ids(
         market_code=market.code,
         search=query,
@@ -59,9 +71,7 @@ def shop_home(request):
         response = render(request, "shop/_product_page.html", {**context, "page": page})
         patch_vary_headers(response, ["HX-Request"])
         return response
-    first_page_of_everything = not (query or category or cursor)
     strip = _deal_strip_versions(market.code) if first_page_of_everything else []
-    guest = documents.for_guest(request)
     if guest:
         version = catalog_cache.card_version(ids.rows, ids.next_cursor, strip)
         doc_key = documents.key(request, "shop", version)
@@ -76,16 +86,22 @@ def shop_home(request):
                 # Category names come from a 60 s cache: a rename shows within a minute here too.
                 documents.put(doc_key, html, time.time() + CATEGORIES_TTL_S)
         if html is not None:
-            html = documents.fill(request, html, messages_html=_messages_html(request))
-            if strip:
-                html = catalog_cache.fill_countdowns(html)
-            response = documents.response(html)
-            patch_vary_headers(response, ["HX-Request"])
-            return response
+            if generation is not None:
+                documents.put(listing_key, html, time.time() + catalog_cache.LISTING_TTL_S)
+            return _guest_response(request, html, countdowns=bool(strip))
     messages_html = mark_safe(_messages_html(request))  # noqa: S308 - our template
     context = _home_context(context, ids, market, strip, cursor, messages_html)
     context["deals_html"] = mark_safe(catalog_cache.fill_countdowns(context["deals_html"]))  # noqa: S308
     response = render(request, "shop/shop_home.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _guest_response(request, html: str, *, countdowns: bool):
+    html = documents.fill(request, html, messages_html=_messages_html(request))
+    if countdowns:
+        html = catalog_cache.fill_countdowns(html)
+    response = documents.response(html)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -7,10 +7,43 @@ from django.utils.text import slugify
 from marketplace.money import format_money
 
 
+class ListingQuerySet(models.QuerySet):
+    """Bulk writes to what search results show move the listing generation (shop.cache);
+    saves and deletes do it through shop.signals."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        _listing_changed()
+        return rows
+
+    def delete(self):
+        result = super().delete()
+        _listing_changed()
+        return result
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        _listing_changed()
+        return created
+
+    def bulk_update(self, *args, **kwargs):
+        rows = super().bulk_update(*args, **kwargs)
+        _listing_changed()
+        return rows
+
+
+def _listing_changed() -> None:
+    from shop.cache import listing_changed
+
+    listing_changed()
+
+
 class Category(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=64)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ListingQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -26,7 +59,7 @@ class ProductStatus(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
-class ProductQuerySet(models.QuerySet):
+class ProductQuerySet(ListingQuerySet):
     def visible_in(self, market_code: str) -> "ProductQuerySet":
         """What a shopper may see: active products of active sellers in that market."""
         return self.filter(

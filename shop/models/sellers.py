@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from .catalog import ListingQuerySet
+
 
 class Seller(models.Model):
     """A shop on the marketplace: a third party, or the platform's own first-party store."""
@@ -22,6 +24,8 @@ class Seller(models.Model):
     description = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ListingQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

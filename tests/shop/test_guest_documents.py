@@ -5,13 +5,16 @@ menu, and the document follows every change of what it shows."""
 import re
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from marketplace.markets import markets_by_code
+from shop import cache as catalog_cache
 from shop import documents
+from shop.models import Product, Seller
 from shop.services.catalog import product_update, variant_update
-from tests.factories import ProductFactory, UserFactory, ensure_markets
+from tests.factories import CategoryFactory, ProductFactory, UserFactory, ensure_markets
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +88,64 @@ def test_guest_documents_follow_price_and_title(client, markets):
     for url in urls:
         html = client.get(url, follow=True).content.decode()  # a new title: a new slug
         assert "$12.50" in html and "Lamp deluxe" in html, url
+
+
+# ---------- searches under the listing generation (shop.cache.listing_generation) ----------
+
+
+def test_a_guest_search_is_served_without_a_query(client, markets, django_assert_num_queries):
+    ProductFactory(title="Lamp")
+    assert titles(client.get("/shop/?q=lamp")) == ["Lamp"]
+    with django_assert_num_queries(0):
+        assert titles(Client().get("/shop/?q=lamp")) == ["Lamp"]
+
+
+def titles(response) -> list[str]:
+    return re.findall(r'<h3 class="card-title">([^<]+)</h3>', response.content.decode())
+
+
+def test_a_cached_search_follows_every_kind_of_write(client, markets):
+    lamp = ProductFactory(title="Lamp", sold_count=5)
+    search = "/shop/?q=lamp"
+    assert titles(client.get(search)) == ["Lamp"]
+
+    other = ProductFactory(title="Desk lamp", sold_count=1)  # a new match (a save)
+    assert titles(client.get(search)) == ["Lamp", "Desk lamp"]
+
+    Product.objects.filter(pk=other.pk).update(sold_count=9)  # a bulk write, no signal
+    assert titles(client.get(search)) == ["Desk lamp", "Lamp"]
+
+    product_update(product=lamp, title="Floor light")  # no longer matches
+    assert titles(client.get(search)) == ["Desk lamp"]
+
+    Seller.objects.filter(pk=other.seller_id).update(is_active=False)  # the admin action
+    assert titles(client.get(search)) == []
+
+
+def test_a_search_written_inside_a_transaction_moves_again_on_commit(markets, monkeypatch):
+    """A page cached between a write and its commit would hold the old rows under the new
+    generation: the commit moves it once more."""
+    before = catalog_cache.listing_generation()
+    with transaction.atomic():
+        ProductFactory(title="Lamp")
+        during = catalog_cache.listing_generation()
+    assert before != during
+    # pytest-django's transaction never commits; run what would run at commit.
+    monkeypatch.setattr(transaction, "on_commit", lambda f: f())
+    catalog_cache.listing_changed()
+    assert catalog_cache.listing_generation() not in (before, during)
+
+
+def test_category_and_seller_saves_move_the_generation(markets):
+    """Category names (held 60 s on their own) and sellers are part of what a listing
+    shows or filters by."""
+    category = CategoryFactory(slug="lights", name="Lights")
+    product = ProductFactory(title="Lamp", category=category)
+    before = catalog_cache.listing_generation()
+    category.name = "Lamps and lights"
+    category.save()
+    after_category = catalog_cache.listing_generation()
+    seller = Seller.objects.get(pk=product.seller_id)
+    seller.is_active = False
+    seller.save()
+    assert len({before, after_category, catalog_cache.listing_generation()}) == 3
