@@ -43,6 +43,7 @@ from ..services.commissions import settlement_run
 from ..services.plans import plan_offer
 from ..services.taps import affiliate_tap_record
 
+STOCK_SPARE = 5  # units left in stock after the demo's purchases
 CARD = CardDetails("4242424242424242", 12, 2030, "123")
 ADDRESS = Address("Sam Shopper", "1 Main St", "Springfield", "12345", "US")
 # Days before now each order was delivered, and what happens to it next.
@@ -71,9 +72,13 @@ def load_money_demo(ctx) -> None:
     ctx.add_steps(len(ORDERS) + 2, "commissions, settlements and payouts")
     now, market = ctx.now, seller.market
     orders = {}
+    # The best-paying products go to the orders paid out, so the payout reaches the minimum.
+    products.sort(key=lambda pv: -_per_unit(pv[0], _variant(pv[0])))
     for i, ((days, fate), (product, video_id)) in enumerate(zip(ORDERS, products, strict=True)):
-        variant = Variant.objects.filter(product=product, stock__gt=0).order_by("pk").first()
-        quantity = _quantity(product, variant, market.creator_payout_minimum)
+        variant = _variant(product)
+        quantity = 1
+        if fate == "paid":
+            quantity = _quantity(product, variant, market.creator_payout_minimum)
         order = _buy(shopper, creator, market, variant, video_id, quantity, key=f"demo-money-{i}")
         owner = seller.owner
         order_ship(order_id=order.pk, actor=owner, carrier="UPS", tracking_number=f"1ZDEMO{i:04d}")
@@ -103,7 +108,7 @@ def _products(seller: Seller, creator: Creator, n: int) -> list[tuple[Product, i
     """Glow Lab products in stock, those the creator's videos tag first (bought from a tap
     on the video), then others (bought through the creator's affiliate link)."""
     on_sale = Product.objects.filter(
-        seller=seller, status=ProductStatus.ACTIVE, variants__stock__gte=5
+        seller=seller, status=ProductStatus.ACTIVE, variants__in=_buyable()
     ).distinct()
     tagged = {
         tag.product_id: tag.video_id
@@ -116,11 +121,24 @@ def _products(seller: Seller, creator: Creator, n: int) -> list[tuple[Product, i
     return chosen + [(p, None) for p in rest]
 
 
+def _buyable():
+    """Variants with stock to spare and no deal: the demo's deals and "only a few left"
+    products stay as the shop's demo made them."""
+    return Variant.objects.filter(stock__gte=STOCK_SPARE + 5, deals__isnull=True)
+
+
+def _variant(product: Product) -> Variant:
+    return _buyable().filter(product=product).order_by("-stock", "pk").first()
+
+
+def _per_unit(product: Product, variant: Variant) -> int:
+    return max(1, variant.price_minor * product.commission_rate_bp // 10_000)
+
+
 def _quantity(product: Product, variant: Variant, minimum: int) -> int:
-    """Enough units that two orders' commissions reach the creators' payout minimum."""
-    per_unit = max(1, variant.price_minor * product.commission_rate_bp // 10_000)
-    wanted = -(-minimum // (2 * per_unit))  # ceiling
-    return max(1, min(wanted, variant.stock, 5))
+    """Units enough for this order's commission to reach the creators' payout minimum."""
+    wanted = -(-minimum // _per_unit(product, variant))  # ceiling
+    return max(1, min(wanted, variant.stock - STOCK_SPARE, 10))
 
 
 def _buy(shopper, creator, market, variant, video_id, quantity, *, key) -> Order:
