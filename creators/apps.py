@@ -24,10 +24,12 @@ class CreatorsConfig(AppConfig):
 
         from marketplace.hooks import register_payees
         from shop.services import payouts as shop_payouts
+        from shop.services.payouts_support import register_statement_detail
 
         from . import payouts
 
         register_payees("creator", payouts.creator_payees)
+        register_statement_detail("creator", payouts.statement_commissions)
         shop_payouts.payouts_built.connect(payouts.attach_on_built, dispatch_uid="creators-attach")
         shop_payouts.payout_paid.connect(payouts.mark_paid, dispatch_uid="creators-paid")
         shop_payouts.payout_failed.connect(payouts.detach_on_failed, dispatch_uid="creators-failed")

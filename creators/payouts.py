@@ -9,6 +9,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from marketplace.ledger.models import OwnerType
+from marketplace.money import to_decimal
 from shop.models import Payout
 
 from .dashboard_rollups import dashboard_invalidate
@@ -53,3 +54,30 @@ def creator_payees(ids: list[int]) -> dict[int, tuple[str, str]]:
             "pk", "display_name", "handle", "payout_destination"
         )
     }
+
+
+def statement_commissions(payout: Payout) -> tuple[str, list[str], list[list]]:
+    """The commissions a creator's payout covers, for its CSV statement."""
+    rows = (
+        Commission.objects.filter(payout=payout)
+        .select_related("order", "order_line")
+        .order_by("created_at", "pk")
+    )
+    cur = payout.currency
+    return (
+        "Commissions in this payout",
+        ["order", "product", "paid on", "sale", "rate %", "commission", "refunded", "earned"],
+        [
+            [
+                c.order.number,
+                c.order_line.title,
+                c.created_at.date().isoformat(),
+                to_decimal(c.gross_minor, cur),
+                f"{c.rate_bp / 100:g}",
+                to_decimal(c.amount_minor, cur),
+                to_decimal(c.reversed_minor, cur),
+                to_decimal(c.net_minor, cur),
+            ]
+            for c in rows
+        ],
+    )

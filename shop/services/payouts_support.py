@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 from marketplace.ledger.models import LedgerPosting
 from marketplace.money import to_decimal
 
 from ..models import Order, Payout, Seller
+
+# Another app may detail what a payout covers for its kind of payee (creators lists the
+# commissions): ``fn(payout) -> (title, header, rows)``, registered in its ``ready()``.
+StatementDetail = Callable[[Payout], tuple[str, list[str], list[list]]]
+_statement_details: dict[str, StatementDetail] = {}
+
+
+def register_statement_detail(payee_type: str, fn: StatementDetail) -> StatementDetail:
+    _statement_details[payee_type] = fn
+    return fn
 
 
 def seller_payees(ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -75,4 +86,11 @@ def payout_statement_csv(payout: Payout) -> str:
     writer.writerow(
         ["Total paid", "", "", "", "", to_decimal(payout.amount_minor, payout.currency)]
     )
+    detail = _statement_details.get(payout.payee_type)
+    if detail is not None:
+        title, header, rows = detail(payout)
+        writer.writerow([])
+        writer.writerow([title])
+        writer.writerow(header)
+        writer.writerows(rows)
     return out.getvalue()

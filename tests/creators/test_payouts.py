@@ -75,6 +75,9 @@ def test_weekly_batch_pays_each_payee_once(markets, transfers):
     assert_ledger_ok()
     statement = payout_statement_csv(payout)
     assert "commission.released" in statement and "Total paid,,,,,20.00" in statement
+    order = c.order
+    assert f"{order.number},{c.order_line.title}," in statement
+    assert statement.rstrip().endswith("200.00,10,20.00,0.00,20.00")
 
 
 def test_below_the_minimum_waits(markets):
