@@ -15,9 +15,8 @@ from django.db import connection
 from ..models import Follow, Video, VideoStatus
 
 _FOLLOWS = Follow._meta.db_table
-_FOLLOWED = f"creator_id IN (SELECT creator_id FROM {_FOLLOWS} WHERE follower_id = %s)"  # noqa: S608
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_SELECT = "SELECT id, creator_id, (extract(epoch FROM published_at) * 1000000)::bigint"
+_SELECT = "SELECT id, creator_id, (extract(epoch FROM published_at) * 1000000)::bigint AS us"
 _ORDER = "ORDER BY published_at DESC, id DESC LIMIT %s"
 Row = tuple[int, int, int]  # id, creator id, published_at in epoch microseconds
 
@@ -42,9 +41,6 @@ def keyset_rows(
     if creators is not None:
         where.append("creator_id = ANY(%s)")
         params.append(list(creators))
-    if follower is not None:
-        where.append(_FOLLOWED)
-        params.append(follower)
     if until is not None:
         where.append("published_at <= %s")
         params.append(until)
@@ -55,6 +51,16 @@ def keyset_rows(
     # Only fixed fragments are joined in; every value is a parameter.
     table, conditions = Video._meta.db_table, " AND ".join(where)
     sql = f"{_SELECT} FROM {table} WHERE {conditions} {_ORDER}"  # noqa: S608
+    if follower is not None:
+        # Each followed creator's newest few through its own index range, then merged:
+        # bounded by follows x limit however many videos there are.
+        sql = (
+            f"SELECT v.id, v.creator_id, v.us FROM {_FOLLOWS} f CROSS JOIN LATERAL ("  # noqa: S608
+            f"{_SELECT}, published_at FROM {table} WHERE creator_id = f.creator_id "
+            f"AND {conditions} {_ORDER}) v WHERE f.follower_id = %s "
+            "ORDER BY v.published_at DESC, v.id DESC LIMIT %s"
+        )
+        params += [limit, follower]
     with connection.cursor() as c:
         c.execute(sql, [*params, limit])
         return c.fetchall()
