@@ -9,6 +9,9 @@ odd unit:
   parts always add back to the whole; ties give the odd unit to the earliest part.
 - A seller's net is never rounded: it is the residual ``gross - fee - commission``, so the
   three shares add to the gross to the unit.
+- A refund gives back the refunded part of the fee and of the commission rounded up
+  (``shop.services.ledger.share_reversed``): the platform and the creator keep the
+  rounded-down remainder, so the seller's remaining share of a line is never negative.
 """
 
 from __future__ import annotations

@@ -48,11 +48,14 @@ def line_fee(line: OrderLine) -> int:
 
 
 def share_reversed(share: int, *, gross: int, refunded: int) -> int:
-    """How much of a line's ``share`` is given back once ``refunded`` of its ``gross`` is.
-    Rounded down, and cumulative, so a full refund gives back exactly the whole share."""
+    """How much of a line's ``share`` (its fee, or its commission) is given back once
+    ``refunded`` of its ``gross`` is. Cumulative, so a full refund gives back exactly the
+    whole share. Rounded up: the platform and the creator give back the odd unit, so what
+    they keep is ``share * (gross - refunded) // gross`` and the seller's remaining share
+    of the line never goes below zero."""
     if gross <= 0:
         return 0
-    return share * min(refunded, gross) // gross
+    return -(-share * min(refunded, gross) // gross)
 
 
 def order_capture_post(*, order: Order, lines: list[OrderLine] | None = None) -> None:

@@ -6,8 +6,9 @@ invariant after every step, and the money adds up to the unit:
 - ``ledger_breaks()`` is empty;
 - per order, creator + seller + platform shares (platform = fees minus refunded fees)
   equal what the buyer paid minus refunds;
-- per line, the platform keeps its fee and the creator their commission less the refunded
-  share, rounded down (``fee - fee * refunded // gross``), computed here independently;
+- per line, the platform keeps its fee and the creator their commission in proportion to
+  what was not refunded, rounded down (``fee * (gross - refunded) // gross``), computed
+  here independently, and the seller's share of the line never goes below zero;
 - per currency, platform cash = paid - refunded - payouts paid;
 - per creator, what their accounts hold plus what payouts took equals their net
   commissions.
@@ -241,7 +242,7 @@ class MoneyMachine(RuleBasedStateMachine):
         for line in OrderLine.objects.filter(order__in=self.orders).select_related("order"):
             gross, refunded = line.gross_minor, line.refunded_minor
             fee = percent_of(gross, line.referral_fee_bp)
-            fee_kept = fee - fee * refunded // gross
+            fee_kept = fee * (gross - refunded) // gross
             platform = held[(line.pk, AccountKind.PLATFORM_FEES)]
             assert platform + held[(line.pk, AccountKind.REFUNDS)] == fee_kept, line.pk
             c = commissions.get(line.pk)
@@ -250,12 +251,15 @@ class MoneyMachine(RuleBasedStateMachine):
             if c is not None:
                 assert c.creator_id == self.driven[line.variant_id]
                 assert c.amount_minor == percent_of(gross, line.commission_rate_bp)
-                earned = c.amount_minor - c.amount_minor * refunded // gross
+                earned = c.amount_minor * (gross - refunded) // gross
                 assert c.amount_minor - c.reversed_minor == earned, line.pk
                 if refunded == gross and c.amount_minor and c.status != CommissionStatus.PAID:
                     voided = line.order.status == "cancelled"
                     assert c.status == ("voided" if voided else "reversed"), line.pk
             assert held[(line.pk, "creator")] == earned, line.pk
+            seller = held[(line.pk, AccountKind.SELLER_PENDING)]
+            seller += held[(line.pk, AccountKind.SELLER_AVAILABLE)]
+            assert seller == gross - refunded - fee_kept - earned >= 0, line.pk
 
     @invariant()
     def platform_cash_is_paid_minus_refunded_minus_payouts(self):
