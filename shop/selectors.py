@@ -13,7 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .errors import ProductNotFound
-from .models import Category, Deal, Product, ProductImage, ProductStatus, Seller, Variant
+from .models import Category, Deal, Product, ProductImage, ProductStatus, Variant
 
 SORTS = {
     "popular": ("-sold_count", "-id"),
@@ -344,13 +344,6 @@ def deal_queryset_live(*, market_code: str) -> QuerySet[Deal]:
         .prefetch_related(_first_image_prefetch("variant__product__images"))
         .order_by("ends_at", "id")
     )
-
-
-def seller_for_user(*, user) -> Seller | None:
-    """The shop a user runs (their oldest, if several); None for a non-seller."""
-    if not user.is_authenticated:
-        return None
-    return Seller.objects.filter(owner=user).select_related("market").order_by("id").first()
 
 
 def seller_products_for_owner(*, user) -> QuerySet[Product]:

@@ -3,7 +3,7 @@ queryset: a permission class alone never guards a list."""
 
 from rest_framework.permissions import BasePermission
 
-from ..selectors import seller_for_user
+from ..seller.access import api_seller_for_user
 
 
 class IsSeller(BasePermission):
@@ -14,5 +14,5 @@ class IsSeller(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         if not getattr(request, "seller", None):
-            request.seller = seller_for_user(user=request.user)
+            request.seller = api_seller_for_user(request.user)
         return request.seller is not None

@@ -25,6 +25,14 @@ def sellers_for_user(user) -> QuerySet[Seller]:
     return Seller.objects.filter(owner=user).select_related("market").order_by("name", "id")
 
 
+def api_seller_for_user(user) -> Seller | None:
+    """The shop an API client acts for: the user's oldest (the API has no shop in its URLs;
+    the seller center names the shop in every URL instead, see ``seller_for_user``)."""
+    if not user.is_authenticated:
+        return None
+    return Seller.objects.filter(owner=user).select_related("market").order_by("id").first()
+
+
 def seller_for_user(user, slug: str | None = None) -> Seller:
     """The user's shop named by ``slug``, or their only shop when ``slug`` is None.
 
