@@ -3,6 +3,12 @@ importing it (shop must never import creators).
 
 A product page section is a callable ``(request, product) -> (template_name, context)``,
 or ``None`` when it has nothing to show. Apps register them in ``AppConfig.ready``.
+
+A section that shows every viewer the same thing declares it: ``viewer_independent = True``
+on the callable, and ``max_age_s`` when its output changes without a write to the product
+(e.g. a video is published): how long a rendering may be shown. The shop then renders it
+into the page it caches under the product's version, called with ``request=None``, and
+serves that page for at most ``max_age_s``; the other sections run on every request.
 """
 
 from collections.abc import Callable
@@ -19,13 +25,36 @@ def register_product_section(section: ProductSection) -> ProductSection:
     return section
 
 
-def product_sections(request, product) -> list[tuple[str, dict]]:
+def is_viewer_independent(section: ProductSection) -> bool:
+    return bool(getattr(section, "viewer_independent", False))
+
+
+def product_sections(
+    request, product, *, viewer_independent: bool | None = None
+) -> list[tuple[str, dict]]:
+    """The sections with something to show, in registration order; only those that do
+    (or do not) depend on the viewer when ``viewer_independent`` is given."""
     rendered = []
     for section in _product_sections:
+        if viewer_independent is not None and is_viewer_independent(section) != (
+            viewer_independent
+        ):
+            continue
         result = section(request, product)
         if result is not None:
             rendered.append(result)
     return rendered
+
+
+def product_sections_max_age() -> float | None:
+    """How long a page holding the viewer-independent sections may be served (seconds;
+    None: as long as the product does not change)."""
+    ages = [
+        s.max_age_s
+        for s in _product_sections
+        if is_viewer_independent(s) and getattr(s, "max_age_s", None) is not None
+    ]
+    return min(ages) if ages else None
 
 
 # Payees: who a ledger account's owner is, for payouts and statements. A resolver takes

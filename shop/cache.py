@@ -219,3 +219,58 @@ def _listing_bump() -> None:
         pass  # absent: the next reader starts a new generation
     except Exception:  # noqa: BLE001
         log.warning("cache unavailable; listing generation not moved")
+
+
+# What the version query answered, kept in the cache with the listing generation it was read
+# under: any write that can change a version (product, seller, category; shop.signals and
+# ListingQuerySet) moves the generation, so an answer is reused only while its generation
+# is current. With it a hot product page or API detail costs one cache round trip
+# (``versioned_get``) and no query.
+_HIDDEN = "-"  # the query's answer for a product not visible in the market
+
+
+def _memo_key(pk: int, market_code: str) -> str:
+    return f"{PREFIX}:ver:{market_code}:{pk}"
+
+
+def versioned_get(pk: int, market_code: str, key: str | None = None) -> tuple[str | None, object]:
+    """The product's version (None: not visible in the market) and the value stored at
+    ``key`` by ``versioned_put`` for that version (None: absent, stale or expired).
+
+    The generation, the remembered version and the entry are read together (one MGET); the
+    database is asked only when the generation moved since the version was remembered."""
+    memo_key = _memo_key(pk, market_code)
+    keys = [LISTING_KEY, memo_key] + ([key] if key else [])
+    try:
+        found = cache.get_many(keys)
+    except Exception:  # noqa: BLE001
+        log.warning("cache unavailable; versions from the database")
+        found = {}
+    generation, memo = found.get(LISTING_KEY), found.get(memo_key)
+    if generation is not None and memo is not None and memo[0] == generation:
+        version = memo[1]
+    else:
+        if generation is None:
+            # Read (or started) before the query: an answer is never newer than its generation.
+            started = listing_generation()
+            generation = int(started) if started is not None else None
+        version = product_version(pk, market_code) or _HIDDEN
+        if generation is not None:
+            _remember(memo_key, (generation, version))
+    if version == _HIDDEN:
+        return None, None
+    entry = _fresh(found.get(key)) if key else None
+    return version, (entry[1] if entry is not None and entry[0] == version else None)
+
+
+def _remember(memo_key: str, memo: tuple) -> None:
+    try:
+        cache.set(memo_key, memo, LISTING_TTL_S)
+    except Exception:  # noqa: BLE001
+        log.warning("cache unavailable; version not remembered")
+
+
+def versioned_put(key: str, version: str, value, valid_until: float = FOREVER) -> None:
+    """Store ``value`` at ``key`` as rendered from ``version`` (see ``versioned_get``): one
+    entry per key, replaced when a newer version is rendered."""
+    put(key, (version, value), valid_until)

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
-from marketplace.hooks import product_sections
+from marketplace.hooks import product_sections, product_sections_max_age
 
 from . import cache as catalog_cache
 from . import documents, selectors
@@ -182,28 +182,29 @@ def _deals_html(market_code: str, versions: list[tuple]) -> str:
 
 _CSRF_MARK = "__pd_csrf_token__"
 _NEXT_MARK = "__pd_next_path__"
+_SECTIONS = "<!--pd-sections-->"
 
 
 @require_GET
 def product_detail(request, pk: int, slug: str | None = None):
     """The product page. Its body comes from the cache under the product's version and the
-    selected variant (shop.cache), a guest's whole document too (shop.documents); what
-    depends on the viewer is filled in per request."""
+    selected variant (shop.cache), a guest's whole document too (shop.documents, one cache
+    round trip and no query while the version is remembered); what depends on the viewer
+    is filled in per request."""
     market = request.market
     if not market:
         raise Http404("No market is set up yet.")
-    version = catalog_cache.product_version(pk, market.code)
-    if version is None:
-        raise Http404("No such product in this market.")
     # The market's switches show on the page (checkout on or off).
     market_state = f"{market.code}{int(market.checkout_enabled)}"
     guest = documents.for_guest(request)
-    if guest:
-        # Under the exact URL: only a URL that rendered this version (no redirect) is stored.
-        doc_key = documents.key(request, "product", market_state, version)
-        html = documents.get(doc_key)
-        if html is not None:
-            return documents.response(_fill_product(request, pk, html))
+    # Under the exact URL: only a URL that rendered the current version (no redirect) is
+    # stored there.
+    doc_key = documents.key(request, "product", market_state) if guest else None
+    version, html = catalog_cache.versioned_get(pk, market.code, doc_key)
+    if version is None:
+        raise Http404("No such product in this market.")
+    if html is not None:
+        return documents.response(_fill_product(request, pk, html))
     wanted = request.GET.get("variant", "")
     wanted = wanted if wanted.isdigit() and len(wanted) < 20 else ""
     key = catalog_cache.detail_key("page", pk, market_state, version, wanted)
@@ -224,7 +225,7 @@ def product_detail(request, pk: int, slug: str | None = None):
         context = {"page": page, "content": mark_safe(stamped)}  # noqa: S308 - our template
         html = documents.stamp(request, "shop/product_detail.html", context)
         if html is not None:
-            documents.put(doc_key, html, page["valid_until"])
+            catalog_cache.versioned_put(doc_key, version, html, page["valid_until"])
             return documents.response(_fill_product(request, pk, html))
     content = _fill_product(request, pk, content.replace(_CSRF_MARK, get_token(request), 1))
     return render(
@@ -240,7 +241,7 @@ def _fill_product(request, pk: int, html: str) -> str:
     if documents.CSRF_MARK in html:
         html = documents.fill(request, html)
     html = html.replace("<!--pd-messages-->", _messages_html(request), 1).replace(
-        "<!--pd-sections-->", _sections_html(request, pk), 1
+        _SECTIONS, _sections_html(request, pk), 1
     )
     return catalog_cache.fill_countdowns(html) if "data-countdown>" in html else html
 
@@ -253,12 +254,21 @@ def _messages_html(request) -> str:
 
 
 def _sections_html(request, pk: int) -> str:
-    """Other apps' sections, per request: they are given the viewer and may depend on them.
-    The product is loaded only if a section reads more than its id."""
+    """Other apps' sections that depend on the viewer, per request. The product is loaded
+    only if a section reads more than its id."""
     product = _LazyProduct(pk)
     return "".join(
         f'<div class="pd-section">{render_to_string(name, ctx, request=request)}</div>'
-        for name, ctx in product_sections(request, product)
+        for name, ctx in product_sections(request, product, viewer_independent=False)
+    )
+
+
+def _shared_sections_html(product) -> str:
+    """Other apps' sections that show every viewer the same (marketplace.hooks): rendered
+    with the page body, before the per-request ones."""
+    return "".join(
+        f'<div class="pd-section">{render_to_string(name, ctx)}</div>'
+        for name, ctx in product_sections(None, product, viewer_independent=True)
     )
 
 
@@ -299,6 +309,13 @@ def _product_page(pk: int, market, wanted: str) -> dict | None:
             "market": market,
         },
     )
+    # The viewer-independent sections go into the cached body, ahead of the mark the
+    # per-request ones fill; the body is then served no longer than they may be shown.
+    content = content.replace(_SECTIONS, _shared_sections_html(product) + _SECTIONS, 1)
+    valid_until = catalog_cache.next_deal_boundary([pk]).get(pk, catalog_cache.FOREVER)
+    max_age = product_sections_max_age()
+    if max_age is not None:
+        valid_until = min(valid_until, time.time() + max_age)
     return {
         "slug": product.slug,
         "url": product.get_absolute_url(),
@@ -306,5 +323,5 @@ def _product_page(pk: int, market, wanted: str) -> dict | None:
         "description": Truncator(strip_tags(product.description)).chars(160),
         "content": content,
         "matched": chosen is not None,
-        "valid_until": catalog_cache.next_deal_boundary([pk]).get(pk, catalog_cache.FOREVER),
+        "valid_until": valid_until,
     }

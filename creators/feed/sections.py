@@ -50,3 +50,10 @@ def featured_in_section(request, product):
     if not videos:
         return None
     return "creators/feed/featured_in.html", {"featured_videos": videos, "product": product}
+
+
+# The same row for every viewer: the shop renders it into the product page it caches, and
+# serves that page for at most as long as this row's own cache entry lives (a video
+# published or unpublished, or new view counts, show within about two of these).
+featured_in_section.viewer_independent = True
+featured_in_section.max_age_s = FEATURED_TTL_S

@@ -53,22 +53,22 @@ class ProductDetailView(APIView):
     permission_classes = [AllowAny]
 
     def get(self, request, pk: int):
-        # The rendered JSON is cached under the product's version (shop.cache): one
-        # indexed query per request says whether the product is visible and which
-        # rendering is current. The absolute URLs inside depend on the host.
+        # The rendered JSON is cached under the product's version (shop.cache): one cache
+        # round trip says whether the product is visible, which rendering is current and
+        # holds it; the database is asked only when the listing generation moved. The
+        # absolute URLs inside depend on the host.
         market_code = request_market(request).code
-        version = catalog_cache.product_version(pk, market_code)
+        origin = f"{request.scheme}://{request.get_host()}"
+        key = f"{catalog_cache.PREFIX}:api:{pk}:{market_code}:{origin}"
+        version, body = catalog_cache.versioned_get(pk, market_code, key)
         if version is None:
             raise ProductNotFound()
-        origin = f"{request.scheme}://{request.get_host()}"
-        key = catalog_cache.detail_key("api", pk, market_code, version, origin)
-        body = catalog_cache.get(key)
         if body is None:
             product = product_detail(product_id=pk, market_code=market_code)
             context = {"request": request, "currency": product.market.currency}
             body = JSONRenderer().render(ProductDetailSerializer(product, context=context).data)
             until = catalog_cache.next_deal_boundary([pk]).get(pk, catalog_cache.FOREVER)
-            catalog_cache.put(key, body, until)
+            catalog_cache.versioned_put(key, version, body, until)
         return HttpResponse(body, content_type="application/json")
 
 

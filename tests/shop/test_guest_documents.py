@@ -93,6 +93,7 @@ def test_guest_documents_follow_price_and_title(client, markets):
 # ---------- searches under the listing generation (shop.cache.listing_generation) ----------
 
 
+@pytest.mark.redis  # the listing generation lives in Redis only
 def test_a_guest_search_is_served_without_a_query(client, markets, django_assert_num_queries):
     ProductFactory(title="Lamp")
     assert titles(client.get("/shop/?q=lamp")) == ["Lamp"]
@@ -122,6 +123,7 @@ def test_a_cached_search_follows_every_kind_of_write(client, markets):
     assert titles(client.get(search)) == []
 
 
+@pytest.mark.redis  # the listing generation lives in Redis only
 def test_a_search_written_inside_a_transaction_moves_again_on_commit(markets, monkeypatch):
     """A page cached between a write and its commit would hold the old rows under the new
     generation: the commit moves it once more."""
@@ -136,6 +138,7 @@ def test_a_search_written_inside_a_transaction_moves_again_on_commit(markets, mo
     assert catalog_cache.listing_generation() not in (before, during)
 
 
+@pytest.mark.redis  # the listing generation lives in Redis only
 def test_category_and_seller_saves_move_the_generation(markets):
     """Category names (held 60 s on their own) and sellers are part of what a listing
     shows or filters by."""
