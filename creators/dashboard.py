@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from marketplace.ledger.models import AccountKind, OwnerType
 from marketplace.ledger.selectors import owner_balances
+from marketplace.markets import markets_by_code
 from shop.models import Payout, PayoutStatus
 
 from .access import own_videos
@@ -58,8 +59,14 @@ def dashboard_summary(creator: Creator, *, today: date | None = None) -> dict:
     return summary
 
 
+def creator_currency(creator: Creator) -> str:
+    """The creator's market currency without a query (markets are held in the process)."""
+    market = markets_by_code().get(creator.market_id)
+    return market.currency if market is not None else creator.market.currency
+
+
 def _summary(creator: Creator, today: date) -> dict:
-    cur = creator.market.currency
+    cur = creator_currency(creator)
     first = week_start(today) - timedelta(weeks=WEEKS - 1)
     balances = owner_balances(owner_type=OwnerType.CREATOR, owner_id=creator.pk)
     payouts = dict(

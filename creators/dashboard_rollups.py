@@ -4,8 +4,12 @@ Called from the commission services inside their transaction: ``rollups_accrued`
 ``rollups_reversed`` add to the per-day and per-video sums with one upsert per table
 (``INSERT ... ON CONFLICT DO UPDATE``, adding to what is there, in key order so two
 accruals for one creator do not deadlock), and ``dashboard_invalidate`` drops the
-creators' cached dashboards once the transaction commits (a reader before the commit
-would otherwise cache what is about to change).
+creators' cached dashboards (the summary and the rendered page, one per chart metric)
+once the transaction commits (a reader before the commit would otherwise cache what is
+about to change). The commission and payout services call it; targeted plans (the offers
+on the page) and the creator row call it through the model signals below. This module is
+imported at start-up (creators.apps imports creators.payouts, which imports it), so the
+receivers are connected in every process that writes.
 """
 
 from __future__ import annotations
@@ -17,21 +21,88 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 
-from .models import NO_VIDEO, Commission, CreatorDayStats, CreatorVideoStats
+from shop.models import Seller
+
+from .dashboard_chart import METRICS
+from .models import (
+    NO_VIDEO,
+    Commission,
+    Creator,
+    CreatorDayStats,
+    CreatorVideoStats,
+    TargetedPlan,
+)
 
 SUMS = ("orders", "gross_minor", "amount_minor", "reversed_minor")
 CACHE_KEY = "creator:dashboard:v1:{}"
+PAGE_KEY = "creator:dashboard:page:v1:{}:{}"
+# The query strings a cached dashboard document exists for (creators.dashboard_page).
+PAGE_VARIANTS = ("", *(f"chart={m}" for m in METRICS))
+OF_USER_KEY = "creator:of-user:v1:{}"
 
 
 def dashboard_cache_key(creator_id: int) -> str:
     return CACHE_KEY.format(creator_id)
 
 
+def dashboard_page_key(creator_id: int, variant: str) -> str:
+    return PAGE_KEY.format(creator_id, variant)
+
+
+def creator_of_user_key(user_id: int) -> str:
+    return OF_USER_KEY.format(user_id)
+
+
 def dashboard_invalidate(creator_ids: Iterable[int]) -> None:
-    keys = [dashboard_cache_key(pk) for pk in set(creator_ids)]
+    keys = [
+        key
+        for pk in set(creator_ids)
+        for key in (dashboard_cache_key(pk), *(dashboard_page_key(pk, v) for v in PAGE_VARIANTS))
+    ]
     if keys:
         transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+@receiver(post_save, sender=TargetedPlan, dispatch_uid="dashboard-plan-saved")
+@receiver(post_delete, sender=TargetedPlan, dispatch_uid="dashboard-plan-deleted")
+def _plan_changed(sender, instance: TargetedPlan, **kwargs) -> None:
+    """Offers and accepted plans are on the cached page: an offer, an answer, a withdrawal
+    or a rate change shows at once."""
+    dashboard_invalidate([instance.creator_id])
+
+
+@receiver(m2m_changed, sender=TargetedPlan.products.through, dispatch_uid="dashboard-plan-m2m")
+def _plan_products_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        dashboard_invalidate([instance.creator_id])
+    elif pk_set:  # product.targeted_plans.add(...): the plans' creators
+        ids = TargetedPlan.objects.filter(pk__in=pk_set).values_list("creator_id", flat=True)
+        dashboard_invalidate(list(ids))
+
+
+@receiver(post_save, sender=Seller, dispatch_uid="dashboard-seller-saved")
+@receiver(post_delete, sender=Seller, dispatch_uid="dashboard-seller-deleted")
+def _seller_changed(sender, instance: Seller, created: bool = True, **kwargs) -> None:
+    """The cached page's header links a seller's owner to the seller center: a seller made
+    or deleted changes it (an edit does not)."""
+    if created:
+        ids = Creator.objects.filter(user_id=instance.owner_id).values_list("pk", flat=True)
+        dashboard_invalidate(list(ids))
+
+
+@receiver(post_save, sender=Creator, dispatch_uid="dashboard-creator-saved")
+@receiver(post_delete, sender=Creator, dispatch_uid="dashboard-creator-deleted")
+def _creator_changed(sender, instance: Creator, **kwargs) -> None:
+    """The page shows the handle, and the cached user → creator lookup holds the row (a
+    new profile, a deactivation)."""
+    key = creator_of_user_key(instance.user_id)
+    transaction.on_commit(lambda: cache.delete(key))
+    dashboard_invalidate([instance.pk])
 
 
 def _day(c: Commission) -> date:

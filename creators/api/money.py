@@ -2,6 +2,13 @@
 
 Every queryset starts from the requesting creator's own rows, so another creator's
 commission or payout is a 404 whatever its id.
+
+These are reads an app polls, so neither the token nor the creator costs a query on most
+requests: the token goes through the feed's cached lookup (``CachedTokenAuthentication``:
+a revoked token or a deactivated user is still accepted here for at most a minute, the
+lookup's lifetime) and the creator through ``creator_for_user`` (dropped when the creator
+is saved; a deactivated profile reads for at most 10 s more in a worker). Writes (plans)
+authenticate against the database every time.
 """
 
 from __future__ import annotations
@@ -22,12 +29,24 @@ from marketplace.errors import NotFound
 from shop.models import Payout
 from shop.services.payouts_support import payout_statement_csv
 
-from ..access import access_creator
 from ..dashboard import creator_commissions, creator_payouts, dashboard_summary
+from ..dashboard_page import creator_for_user
+from ..errors import NotACreator
+from ..feed.auth import FEED_AUTHENTICATION
 from ..models import Commission, CommissionStatus
 from .money_serializers import CommissionSerializer, DashboardSerializer, PayoutSerializer
 
 _READ_ERRORS = {403: ERROR_RESPONSES[403], 404: ERROR_RESPONSES[404]}
+READ_AUTHENTICATION = FEED_AUTHENTICATION
+
+
+def access_creator(user):
+    """The requesting creator (``user`` may be the token auth's light viewer: only its id
+    is read)."""
+    creator = creator_for_user(user.pk)
+    if creator is None or not creator.is_active:
+        raise NotACreator()
+    return creator
 
 
 class CommissionNotFound(NotFound):
@@ -70,6 +89,7 @@ class CreatorDashboardView(APIView):
     market currency. Served from precomputed rollups, cached per creator: views and taps
     may lag by a few minutes, commission amounts change as soon as the commissions do."""
 
+    authentication_classes = READ_AUTHENTICATION
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: DashboardSerializer, 403: ERROR_RESPONSES[403]})
@@ -84,6 +104,7 @@ class CreatorCommissionListView(generics.ListAPIView):
     """The creator's commissions, newest first (by the order's payment time), with each
     order line's split. Filter by ``status`` and by day (``since``, ``until``)."""
 
+    authentication_classes = READ_AUTHENTICATION
     permission_classes = [IsAuthenticated]
     serializer_class = CommissionSerializer
     filter_backends = [filters.DjangoFilterBackend]
@@ -102,6 +123,7 @@ class CreatorCommissionListView(generics.ListAPIView):
 
 @extend_schema(tags=["creator money"])
 class CreatorCommissionDetailView(APIView):
+    authentication_classes = READ_AUTHENTICATION
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: CommissionSerializer, **_READ_ERRORS})
@@ -116,6 +138,7 @@ class CreatorCommissionDetailView(APIView):
 class CreatorPayoutListView(generics.ListAPIView):
     """The creator's payouts, newest week first."""
 
+    authentication_classes = READ_AUTHENTICATION
     permission_classes = [IsAuthenticated]
     serializer_class = PayoutSerializer
     filter_backends: list = []
@@ -140,6 +163,7 @@ def _own_payout(request, pk: int) -> Payout:
 
 @extend_schema(tags=["creator money"])
 class CreatorPayoutDetailView(APIView):
+    authentication_classes = READ_AUTHENTICATION
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: PayoutSerializer, **_READ_ERRORS})
@@ -152,6 +176,7 @@ class CreatorPayoutDetailView(APIView):
 class CreatorPayoutStatementView(APIView):
     """The payout's statement as CSV: every movement it pays for, then the total."""
 
+    authentication_classes = READ_AUTHENTICATION
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

@@ -1,8 +1,10 @@
 """The creator dashboard: totals, the weekly chart, the per-video table, the latest
 commissions, payouts with their statements, and targeted-plan offers.
 
-Reads come from ``creators.dashboard``: the summary at the top is precomputed (rollups,
-cached), the lists below are a few rows read through indexed, per-creator queries.
+The page's body is rendered ahead and cached per creator and chart metric
+(``creators.dashboard_page``): a visit costs the session, the user and the site header.
+Built, it reads the summary (rollups, cached) and a few rows through indexed, per-creator
+queries (``creators.dashboard``).
 """
 
 from __future__ import annotations
@@ -16,27 +18,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shop.services.payouts_support import payout_statement_csv
 
-from ..access import creator_of
 from ..dashboard import (
     COMMISSION_STATUSES,
     creator_commissions,
-    creator_offers,
+    creator_currency,
     creator_payouts,
-    dashboard_summary,
 )
-from ..dashboard_chart import METRICS, line_chart
-from ..models import PlanStatus, TargetedPlan
+from ..dashboard_page import creator_for_user, dashboard_page
+from ..models import Creator, TargetedPlan
 from ..services.plans import PlanNotOpen, plan_respond
 from .dashboard_support import commission_page, status_param
-
-RECENT_COMMISSIONS = 10
-RECENT_PAYOUTS = 10
-
-
-def _percent(ratio: float | None) -> str:
-    if ratio is None:
-        return "—"
-    return f"{ratio * 100:.1f}".removesuffix(".0") + "\u00a0%"
 
 
 def dashboard_view(view):
@@ -45,7 +36,9 @@ def dashboard_view(view):
 
     @login_required
     def wrapper(request, *args, **kwargs):
-        creator = creator_of(request.user)
+        creator = creator_for_user(request.user.pk)
+        # The header's menu asks ``user.creator``: it is known, no second query.
+        Creator.user.field.remote_field.set_cached_value(request.user, creator)
         if creator is None or not creator.is_active:
             inactive = creator is not None
             return render(
@@ -65,26 +58,7 @@ def dashboard_view(view):
 @require_GET
 @dashboard_view
 def creator_dashboard(request):
-    creator = request.creator
-    summary = dashboard_summary(creator)
-    cur = summary["currency"]
-    metric = request.GET.get("chart", "")
-    chart = line_chart(summary["series"], metric=metric, cur=cur)
-    offers = list(creator_offers(creator, open_only=True)[:20])
-    context = {
-        "creator": creator,
-        "summary": summary,
-        "totals": summary["totals"],
-        "currency": cur,
-        "chart": chart,
-        "videos": [{**v, "conversion_text": _percent(v["conversion"])} for v in summary["videos"]],
-        "metrics": METRICS,
-        "commissions": list(creator_commissions(creator)[:RECENT_COMMISSIONS]),
-        "payouts": list(creator_payouts(creator)[:RECENT_PAYOUTS]),
-        "offers": [p for p in offers if p.status == PlanStatus.OFFERED],
-        "plans": [p for p in offers if p.status == PlanStatus.ACCEPTED],
-    }
-    return render(request, "creators/dashboard/dashboard.html", context)
+    return dashboard_page(request, request.creator)
 
 
 @require_GET
@@ -100,7 +74,7 @@ def creator_commission_list(request):
         "next_cursor": next_cursor,
         "status": status,
         "statuses": COMMISSION_STATUSES,
-        "currency": creator.market.currency,
+        "currency": creator_currency(creator),
     }
     return render(request, "creators/dashboard/commissions.html", context)
 
