@@ -274,3 +274,26 @@ def versioned_put(key: str, version: str, value, valid_until: float = FOREVER) -
     """Store ``value`` at ``key`` as rendered from ``version`` (see ``versioned_get``): one
     entry per key, replaced when a newer version is rendered."""
     put(key, (version, value), valid_until)
+
+
+def listing_get(key: str) -> tuple[int | None, object]:
+    """The current listing generation (None: no shared cache) and the value stored at
+    ``key`` by ``listing_put`` under it (None: absent, older or expired), in one round trip."""
+    if not settings.REDIS_URL:
+        return None, None
+    try:
+        found = cache.get_many([LISTING_KEY, key])
+    except Exception:  # noqa: BLE001
+        log.warning("cache unavailable; listing generation unknown")
+        return None, None
+    generation = found.get(LISTING_KEY)
+    if generation is None:
+        started = listing_generation()
+        return (int(started) if started is not None else None), None
+    entry = _fresh(found.get(key))
+    return generation, (entry[1] if entry is not None and entry[0] == generation else None)
+
+
+def listing_put(key: str, generation: int, value) -> None:
+    """Store ``value`` as computed under ``generation`` (read before computing it)."""
+    put(key, (generation, value), time.time() + LISTING_TTL_S)

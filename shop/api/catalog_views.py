@@ -3,6 +3,8 @@ allowed, always scoped to one market."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
@@ -39,6 +41,29 @@ class ProductListView(generics.ListAPIView):
             # A card shows neither; they are the widest columns of the row.
             .defer("description", "search_document")
         )
+
+    def list(self, request, *args, **kwargs):
+        """A page's JSON is the same for every client at the same URL, host and market: it
+        is cached under the listing generation (shop.cache), which moves on any write to
+        products, sellers or categories; a repeated search then costs no query."""
+        key = self._listing_key(request)
+        generation, body = catalog_cache.listing_get(key) if key else (None, None)
+        if body is None:
+            response = super().list(request, *args, **kwargs)
+            if generation is None or response.status_code != 200:
+                return response
+            body = JSONRenderer().render(response.data)
+            catalog_cache.listing_put(key, generation, body)
+        return HttpResponse(body, content_type="application/json")
+
+    def _listing_key(self, request) -> str | None:
+        # Only the plain JSON rendering (not the browsable API, not an indented one).
+        if request.accepted_media_type != JSONRenderer.media_type:
+            return None
+        market = request_market(request)
+        raw = "|".join([request.build_absolute_uri(), market.code, market.currency])
+        digest = hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
+        return f"{catalog_cache.PREFIX}:apilist:{digest}"
 
 
 @extend_schema(

@@ -143,3 +143,40 @@ def test_the_registered_sections_cost_a_guest_no_query(markets, django_assert_nu
     Client().get(product.get_absolute_url())
     with django_assert_num_queries(VERSION_QUERIES):
         assert Client().get(product.get_absolute_url()).status_code == 200
+
+
+# ---------- the API listing under the listing generation ----------
+
+
+def api_titles(url: str, **headers) -> list[str]:
+    response = APIClient().get(url, **headers)
+    assert response.status_code == 200
+    return [p["title"] for p in response.json()["results"]]
+
+
+@pytest.mark.redis  # the listing generation lives in Redis only
+def test_an_api_search_is_served_without_a_query_until_a_write(markets, django_assert_num_queries):
+    lamp = ProductFactory(title="Lamp", sold_count=5, variants=[{"price_minor": 1000}])
+    url = "/api/products/?q=lamp"
+    assert api_titles(url) == ["Lamp"]
+    with django_assert_num_queries(0):
+        assert api_titles(url) == ["Lamp"]
+
+    ProductFactory(title="Desk lamp", sold_count=9, variants=[{"price_minor": 2000}])
+    assert api_titles(url) == ["Desk lamp", "Lamp"]
+    variant_update(variant=lamp.variants.get(), price_minor=1250)
+    results = APIClient().get(url).json()["results"]
+    assert [p["price_minor"] for p in results] == [2000, 1250]
+    Seller.objects.filter(pk=lamp.seller_id).update(is_active=False)
+    assert api_titles(url) == ["Desk lamp"]
+
+
+@pytest.mark.redis
+def test_other_renderings_and_markets_are_not_mixed_up(markets):
+    ProductFactory(title="Lamp")
+    url = "/api/products/?q=lamp"
+    assert api_titles(url) == ["Lamp"]
+    html = APIClient().get(url, HTTP_ACCEPT="text/html")
+    assert html["Content-Type"].startswith("text/html")
+    assert api_titles(url + "&market=ID") == []
+    assert api_titles(url) == ["Lamp"]
