@@ -180,7 +180,10 @@ class TargetedPlanAdmin(NoEditAdmin):
             return "—"
         return f"{percent_bp(obj.rate_next_bp)} from {obj.rate_next_at:%Y-%m-%d}"
 
-    @admin.action(description="Withdraw selected plans (the creator earns the open rate again)")
+    @admin.action(
+        description="Withdraw selected plans (an accepted one stays in force for 30 days' notice)",
+        permissions=["change"],
+    )
     def withdraw(self, request, queryset):
         done = 0
         live = queryset.filter(status__in=[PlanStatus.OFFERED, PlanStatus.ACCEPTED])

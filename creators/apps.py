@@ -32,4 +32,5 @@ class CreatorsConfig(AppConfig):
         register_statement_detail("creator", payouts.statement_commissions)
         shop_payouts.payouts_built.connect(payouts.attach_on_built, dispatch_uid="creators-attach")
         shop_payouts.payout_paid.connect(payouts.mark_paid, dispatch_uid="creators-paid")
-        shop_payouts.payout_failed.connect(payouts.detach_on_failed, dispatch_uid="creators-failed")
+        shop_payouts.payout_failed.connect(payouts.note_failed, dispatch_uid="creators-failed")
+        shop_payouts.payouts_locking.connect(payouts.lock_on_building, dispatch_uid="creators-lock")

@@ -123,11 +123,13 @@ class PayoutAdmin(admin.ModelAdmin):
             )
         return redirect("admin:shop_payout_changelist")
 
-    @admin.action(description="Approve selected payouts awaiting approval (send them)")
+    @admin.action(
+        description="Approve selected payouts awaiting approval (send them)", permissions=["change"]
+    )
     def approve(self, request, queryset):
         self._each(request, queryset.filter(status=PayoutStatus.REVIEW), queryset, payout_approve)
 
-    @admin.action(description="Retry selected failed payouts")
+    @admin.action(description="Retry selected failed payouts", permissions=["change"])
     def retry(self, request, queryset):
         self._each(request, queryset.filter(status=PayoutStatus.FAILED), queryset, payout_retry)
 

@@ -145,6 +145,8 @@ class PlanSerializer(serializers.ModelSerializer):
             "status",
             "created_at",
             "responded_at",
+            "accepted_at",
+            "ends_at",
         ]
         read_only_fields = fields
 
@@ -152,7 +154,9 @@ class PlanSerializer(serializers.ModelSerializer):
 class PlanOfferInputSerializer(serializers.Serializer):
     creator = serializers.CharField(max_length=31, help_text="The creator's handle (@ optional)")
     product_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=100
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        min_length=1,
+        max_length=100,
     )
     rate_bp = serializers.IntegerField(help_text="Basis points: 1500 is 15 %")
     message = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

@@ -106,6 +106,10 @@ class TargetedPlan(models.Model):
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.OFFERED)
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # In force from acceptance; withdrawing an accepted plan is a cut, so it stays in
+    # force for the notice period (until ``ends_at``).
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -121,6 +125,13 @@ class TargetedPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seller} → {self.creator}: {self.rate_bp / 100:g} % ({self.status})"
+
+    def in_force_at(self, when) -> bool:
+        return (
+            self.accepted_at is not None
+            and self.accepted_at <= when
+            and (self.ends_at is None or when < self.ends_at)
+        )
 
     def rate_at(self, when) -> int:
         if self.rate_next_bp is not None and self.rate_next_at and when >= self.rate_next_at:

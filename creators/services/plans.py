@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from marketplace.errors import DomainError
@@ -60,7 +61,8 @@ def plan_respond(*, plan_id: int, creator: Creator, accept: bool) -> TargetedPla
             raise PlanNotOpen("This offer is no longer open.")
         plan.status = PlanStatus.ACCEPTED if accept else PlanStatus.DECLINED
         plan.responded_at = timezone.now()
-        plan.save(update_fields=["status", "responded_at"])
+        plan.accepted_at = plan.responded_at if accept else None
+        plan.save(update_fields=["status", "responded_at", "accepted_at"])
     return plan
 
 
@@ -69,9 +71,14 @@ def plan_withdraw(*, plan_id: int, seller) -> TargetedPlan:
         plan = TargetedPlan.objects.select_for_update().get(pk=plan_id, seller=seller)
         if plan.status not in (PlanStatus.OFFERED, PlanStatus.ACCEPTED):
             raise PlanNotOpen("This plan has already ended.")
+        now = timezone.now()
+        if plan.status == PlanStatus.ACCEPTED:
+            # Ending a plan lowers the creator's rate: like any cut, it waits the notice.
+            plan.ends_at = now + timedelta(days=settings.COMMISSION_CUT_NOTICE_DAYS)
+        else:
+            plan.responded_at, plan.ends_at = now, now
         plan.status = PlanStatus.WITHDRAWN
-        plan.responded_at = timezone.now()
-        plan.save(update_fields=["status", "responded_at"])
+        plan.save(update_fields=["status", "responded_at", "ends_at"])
     return plan
 
 
@@ -98,16 +105,21 @@ def plan_rate_change(
 def targeted_rates(
     *, seller_id: int, creator_ids: set[int], product_ids: set[int], at: datetime
 ) -> dict[tuple[int, int], int]:
-    """{(creator id, product id): rate in force at ``at``} for accepted plans."""
-    plans = TargetedPlan.objects.filter(
-        seller_id=seller_id,
-        creator_id__in=creator_ids,
-        status=PlanStatus.ACCEPTED,
-        responded_at__lte=at,
-    ).prefetch_related("products")
-    rates = {}
+    """{(creator id, product id): the targeted rate in force at ``at``}. A plan is in force
+    from its acceptance until its end (a withdrawn plan keeps the notice period); where two
+    overlap (a plan being withdrawn and its successor), the higher rate applies, since a
+    cut may not take effect before its notice has run."""
+    plans = (
+        TargetedPlan.objects.filter(
+            seller_id=seller_id, creator_id__in=creator_ids, accepted_at__lte=at
+        )
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+        .prefetch_related("products")
+    )
+    rates: dict[tuple[int, int], int] = {}
     for plan in plans:
         for product in plan.products.all():
             if product.pk in product_ids:
-                rates[(plan.creator_id, product.pk)] = plan.rate_at(at)
+                key = (plan.creator_id, product.pk)
+                rates[key] = max(rates.get(key, 0), plan.rate_at(at))
     return rates

@@ -69,6 +69,18 @@ def rate_bp(percent: Decimal) -> int:
     return int(percent * 100)  # two decimals of a percent are whole basis points
 
 
+class ProductChoices(forms.ModelMultipleChoiceField):
+    """Product checkboxes; an edited value that is not an id a database can hold is an
+    invalid choice, not a database error."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isdigit() or int(pk) > 2**63 - 1:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super()._check_values(value)
+
 class OfferForm(forms.Form):
     handle = forms.CharField(
         label="Creator's handle",
@@ -77,7 +89,7 @@ class OfferForm(forms.Form):
         help_text="As on their profile, e.g. @casey.creates",
         error_messages={"required": "Enter the handle of the creator you want to work with."},
     )
-    products = forms.ModelMultipleChoiceField(
+    products = ProductChoices(
         label="Products",
         queryset=Product.objects.none(),
         widget=forms.CheckboxSelectMultiple,

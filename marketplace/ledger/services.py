@@ -100,6 +100,13 @@ def entry_post(*, key: str, kind: str, legs: list[Leg], memo: str = "") -> Ledge
     off = {cur: s for cur, s in sums.items() if s}
     if off:
         raise UnbalancedEntry(f"entry {key!r} does not balance: {off}")
+    deltas: dict[int, int] = defaultdict(int)
+    for leg in legs:
+        deltas[leg.account.pk] += leg.amount
+    # Lock the accounts before the entry exists: entries then get their ids and times in
+    # the order their balances move (a payout's statement can trust that order).
+    ids = sorted(pk for pk, d in deltas.items() if d)
+    _accounts_lock(ids)
     try:
         with transaction.atomic():
             entry = LedgerEntry.objects.create(key=key, kind=kind, memo=memo[:300])
@@ -119,24 +126,24 @@ def entry_post(*, key: str, kind: str, legs: list[Leg], memo: str = "") -> Ledge
         ],
         batch_size=2000,
     )
-    deltas: dict[int, int] = defaultdict(int)
-    for leg in legs:
-        deltas[leg.account.pk] += leg.amount
-    _balances_move(deltas)
+    _balances_move(ids, deltas)
     return entry
 
 
-def _balances_move(deltas: dict[int, int]) -> None:
-    ids = sorted(pk for pk, d in deltas.items() if d)
+def _accounts_lock(ids: list[int]) -> None:
+    """Row locks in primary-key order (an UPDATE ... IN would lock in scan order)."""
     for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        # Lock in pk order first: an UPDATE ... IN locks rows in scan order.
         list(
             LedgerAccount.objects.select_for_update()
-            .filter(pk__in=chunk)
+            .filter(pk__in=ids[start : start + 1000])
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+
+
+def _balances_move(ids: list[int], deltas: dict[int, int]) -> None:
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
         LedgerAccount.objects.filter(pk__in=chunk).update(
             balance_minor=F("balance_minor")
             + Case(*[When(pk=pk, then=Value(deltas[pk])) for pk in chunk], default=Value(0))

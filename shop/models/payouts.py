@@ -29,6 +29,9 @@ class Payout(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Gateway errors this round")
     # A staff retry after a failure starts a new round, with a new idempotency key.
     round = models.PositiveSmallIntegerField(default=1)
+    # The processor's idempotency key; a new one only after a definite refusal (empty: the
+    # first round's key).
+    transfer_key = models.CharField(max_length=64, blank=True)
     gateway_ref = models.CharField(max_length=64, blank=True)
     failure_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -39,9 +39,13 @@ PAYABLE = (
     (AccountKind.CREATOR_AVAILABLE, OwnerType.CREATOR, "creator_payout_minimum"),
 )
 
+payouts_locking = Signal()  # owner_type: str, owner_ids: list[int]; before accounts lock
 payouts_built = Signal()  # payouts: list[Payout]
 payout_paid = Signal()  # payout: Payout
 payout_failed = Signal()  # payout: Payout
+
+
+UNREACHABLE = "The payment processor could not be reached."
 
 
 class PayoutNotRetryable(DomainError):
@@ -92,7 +96,13 @@ def payouts_build(*, as_of: date | None = None, send: bool = True, chunk: int = 
 
 def _build_chunk(ids, *, market, owner_type, minimum, start, end, send) -> int:
     with transaction.atomic():
-        accounts = list(LedgerAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        # Lock order everywhere money moves: what the money is about (orders, commissions)
+        # before the ledger accounts, and accounts in primary-key order, in-transit included.
+        owners = LedgerAccount.objects.filter(pk__in=ids).values_list("owner_id", flat=True)
+        payouts_locking.send(sender=Payout, owner_type=owner_type, owner_ids=list(owners))
+        in_transit = platform_account(AccountKind.PAYOUTS_IN_TRANSIT, market.currency)
+        locked = LedgerAccount.objects.select_for_update().filter(pk__in=[*ids, in_transit.pk])
+        accounts = [a for a in locked.order_by("pk") if a.pk != in_transit.pk]
         done = set(
             Payout.objects.filter(account_id__in=ids, period_start=start).values_list(
                 "account_id", flat=True
@@ -121,7 +131,6 @@ def _build_chunk(ids, *, market, owner_type, minimum, start, end, send) -> int:
                 for a in due
             ]
         )
-        in_transit = platform_account(AccountKind.PAYOUTS_IN_TRANSIT, market.currency)
         legs = []
         for p in payouts:
             legs += [Leg(p.account, p.amount_minor), Leg(in_transit, -p.amount_minor)]
@@ -164,15 +173,13 @@ def payout_send(*, payout_id: int) -> Payout:
             payee=destination,
             amount=payout.amount_minor,
             currency=payout.currency,
-            idempotency_key=f"payout-{payout.pk}-r{payout.round}",
+            idempotency_key=payout.transfer_key or f"payout-{payout.pk}-r1",
         )
     except GatewayError:
         attempts = payout.attempts + 1
         Payout.objects.filter(pk=payout.pk).update(attempts=attempts)
         if attempts >= settings.PAYOUT_RETRIES:
-            return payout_fail(
-                payout_id=payout.pk, reason="The payment processor could not be reached."
-            )
+            return payout_fail(payout_id=payout.pk, reason=UNREACHABLE)
         raise
     if result.ok:
         return payout_mark_paid(payout_id=payout.pk, reference=result.reference)
@@ -236,10 +243,33 @@ def payout_retry(*, payout_id: int, actor=None) -> Payout:
         payout = Payout.objects.select_for_update().get(pk=payout_id)
         if payout.status != PayoutStatus.FAILED:
             raise PayoutNotRetryable("Only a failed payout can be retried.")
+        account = LedgerAccount.objects.select_for_update().get(pk=payout.account_id)
+        if Payout.objects.filter(account=account, period_start__gt=payout.period_start).exists():
+            raise PayoutNotRetryable(
+                "A later payout has already paid this balance; nothing is left to retry."
+            )
+        if account.balance < payout.amount_minor:
+            raise PayoutNotRetryable(
+                "The payee's available balance no longer covers this payout (a refund came "
+                "back since); the next weekly run pays what is due."
+            )
         payout.round += 1
+        if payout.failure_reason != UNREACHABLE:
+            # A definite refusal: a new transfer key, so the processor tries again. After
+            # timeouts the first transfer may have gone through, so the same key asks for it.
+            payout.transfer_key = f"payout-{payout.pk}-r{payout.round}"
         payout.status, payout.attempts, payout.failure_reason = PayoutStatus.SENDING, 0, ""
         payout.failed_at = None
-        payout.save(update_fields=["round", "status", "attempts", "failure_reason", "failed_at"])
+        payout.save(
+            update_fields=[
+                "round",
+                "transfer_key",
+                "status",
+                "attempts",
+                "failure_reason",
+                "failed_at",
+            ]
+        )
         entry_post(
             key=f"payout.retried:{payout.pk}:r{payout.round}",
             kind="payout.retried",

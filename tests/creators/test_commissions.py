@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from creators.models import Commission, CommissionPlan, CommissionStatus
 from creators.services.commissions import commissions_release
-from creators.services.plans import plan_offer, plan_rate_change, plan_respond
+from creators.services.plans import (
+    plan_offer,
+    plan_rate_change,
+    plan_respond,
+    plan_withdraw,
+    targeted_rates,
+)
 from marketplace.ledger.models import AccountKind
 from marketplace.money import percent_of
 from shop.models import ReturnRequest
@@ -185,3 +191,25 @@ def test_jpy_commission_is_whole_yen(markets):
     assert c.amount_minor == percent_of(1333, 750) == 100  # 99.975 rounds half up
     assert creator_balance(creator, AccountKind.CREATOR_PENDING, "JPY") == 100
     assert_ledger_ok()
+
+
+def test_withdrawing_an_accepted_plan_is_a_cut_with_30_days_notice(us, variant):
+    creator, seller = make_creator(us), variant.product.seller
+    plan = plan_offer(seller=seller, creator=creator, products=[variant.product], rate_bp=3000)
+    plan_respond(plan_id=plan.pk, creator=creator, accept=True)
+    plan = plan_withdraw(plan_id=plan.pk, seller=seller)
+    now = timezone.now()
+
+    def rate(at):
+        return targeted_rates(
+            seller_id=seller.pk, creator_ids={creator.pk}, product_ids={variant.product_id}, at=at
+        ).get((creator.pk, variant.product_id))
+
+    assert rate(now) == 3000
+    assert rate(now + timedelta(days=29, hours=23)) == 3000
+    assert rate(now + timedelta(days=30, minutes=1)) is None  # the open rate again
+    # A new, lower plan accepted meanwhile cannot undercut the notice.
+    new = plan_offer(seller=seller, creator=creator, products=[variant.product], rate_bp=1000)
+    plan_respond(plan_id=new.pk, creator=creator, accept=True)
+    assert rate(timezone.now()) == 3000
+    assert rate(now + timedelta(days=31)) == 1000

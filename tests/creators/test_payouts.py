@@ -13,7 +13,7 @@ from marketplace.ledger.models import AccountKind
 from shop.models import Payout, PayoutStatus
 from shop.payments import GatewayError
 from shop.payments.sandbox import SandboxGateway
-from shop.services.payouts import payout_retry, payout_send, payouts_build
+from shop.services.payouts import PayoutNotRetryable, payout_retry, payout_send, payouts_build
 from shop.services.payouts_support import payout_statement_csv
 from shop.tasks import payout_send_task
 from tests.creators.money_support import assert_ledger_ok, creator_balance, make_creator, tap
@@ -144,7 +144,11 @@ def test_a_refused_transfer_fails_and_returns_the_balance_then_retry_pays(market
     payout = Payout.objects.get(payee_type="creator")
     assert payout.status == PayoutStatus.FAILED and "closed" in payout.failure_reason.lower()
     assert creator_balance(casey, AccountKind.CREATOR_AVAILABLE) == 2000
-    assert Commission.objects.get().payout_id is None
+    # The commission stays with its payout, still available, for a retry to send.
+    assert (Commission.objects.get().payout_id, Commission.objects.get().status) == (
+        payout.pk,
+        CommissionStatus.AVAILABLE,
+    )
     assert_ledger_ok()
     casey.payout_destination = "acct_fixed"
     casey.save()
@@ -188,3 +192,91 @@ def test_commands_settle_and_pay(markets, capsys):
     out = capsys.readouterr().out
     assert "week 2026-11-23 to 2026-11-29: 2 payouts created" in out
     call_command("ledger_check")
+
+
+def test_a_retry_after_a_later_payout_paid_the_balance_is_refused(markets):
+    us = markets["US"]
+    casey = make_creator(us)
+    casey.payout_destination = "fail-closed-account"
+    casey.save()
+    _earned(us, [casey])
+    with orders_support.committed():
+        payouts_build(as_of=MONDAY)
+    failed = Payout.objects.get(payee_type="creator")
+    casey.payout_destination = ""
+    casey.save()
+    with orders_support.committed():
+        payouts_build(as_of=MONDAY + timedelta(days=7))  # next week pays the returned balance
+    later = Payout.objects.get(payee_type="creator", period_start=MONDAY + timedelta(days=7))
+    assert later.status == PayoutStatus.PAID and later.amount_minor == 2000
+    assert Commission.objects.get().payout_id == later.pk  # the later payout took it over
+    with pytest.raises(PayoutNotRetryable):
+        payout_retry(payout_id=failed.pk)
+    assert creator_balance(casey, AccountKind.CREATOR_AVAILABLE) == 0
+    assert Commission.objects.get().status == CommissionStatus.PAID
+    assert_ledger_ok()
+
+
+def test_a_retry_sends_only_what_its_payout_covered(markets):
+    us = markets["US"]
+    casey = make_creator(us)
+    casey.payout_destination = "fail-closed-account"
+    casey.save()
+    _earned(us, [casey])
+    with orders_support.committed():
+        payouts_build(as_of=MONDAY)
+    failed = Payout.objects.get(payee_type="creator")
+    first = Commission.objects.get()
+    _earned(us, [casey])  # a second commission released after the failure
+    casey.payout_destination = ""
+    casey.save()
+    with orders_support.committed():
+        payout_retry(payout_id=failed.pk)
+    failed.refresh_from_db()
+    assert failed.status == PayoutStatus.PAID and failed.amount_minor == 2000
+    paid = Commission.objects.filter(status=CommissionStatus.PAID)
+    assert list(paid.values_list("pk", flat=True)) == [first.pk]
+    assert creator_balance(casey, AccountKind.CREATOR_AVAILABLE) == 2000  # the second waits
+    assert_ledger_ok()
+
+
+def test_after_timeouts_a_retry_asks_with_the_same_transfer_key(markets, monkeypatch, settings):
+    settings.PAYOUT_RETRIES = 1
+    us = markets["US"]
+    casey = make_creator(us)
+    _earned(us, [casey])
+    payouts_build(as_of=MONDAY, send=False)
+    payout = Payout.objects.get(payee_type="creator")
+    keys = []
+    real = SandboxGateway.payout_transfer
+
+    def timeout_once(self, **kw):
+        keys.append(kw["idempotency_key"])
+        if len(keys) == 1:
+            raise GatewayError("timeout")
+        return real(self, **kw)
+
+    monkeypatch.setattr(SandboxGateway, "payout_transfer", timeout_once)
+    assert payout_send(payout_id=payout.pk).status == PayoutStatus.FAILED
+    with orders_support.committed():
+        payout_retry(payout_id=payout.pk)
+    payout.refresh_from_db()
+    assert payout.status == PayoutStatus.PAID and payout.round == 2
+    assert keys[0] == keys[1]  # the processor can answer for the first transfer
+    assert_ledger_ok()
+
+
+@pytest.mark.parametrize("as_of", ["2999-01-01", "yesterday", "0001-01-01"])
+def test_settle_commissions_refuses_a_bad_or_future_date(as_of):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("settle_commissions", "--as-of", as_of)
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "not-a-date"])
+def test_run_payouts_refuses_a_bad_date(as_of):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("run_payouts", "--as-of", as_of)

@@ -237,3 +237,22 @@ def test_commission_and_plan_admin(staff, sales, markets):
     )
     plan.refresh_from_db()
     assert plan.status == "withdrawn" and TargetedPlan.objects.count() == 1
+
+
+def test_staff_who_may_only_view_payouts_cannot_approve_or_retry(client, markets):
+    from django.contrib.auth.models import Permission
+
+    markets["US"].payout_review_minor = 1000
+    markets["US"].save()
+    _due(markets)
+    payouts_build(send=False)
+    review = Payout.objects.get(payee_type="creator")
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_payout"))
+    client.force_login(viewer)
+    changelist = reverse("admin:shop_payout_changelist")
+    assert client.get(changelist).status_code == 200
+    with committed():
+        client.post(changelist, {"action": "approve", "_selected_action": [review.pk]})
+    review.refresh_from_db()
+    assert review.status == PayoutStatus.REVIEW and review.approved_by is None

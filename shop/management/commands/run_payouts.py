@@ -20,6 +20,8 @@ class Command(BaseCommand):
             day = date.fromisoformat(as_of) if as_of else None
         except ValueError:
             raise CommandError(f"--as-of must be a date like 2026-11-23, not {as_of!r}") from None
+        if day is not None and not date(2000, 1, 1) <= day <= date(9000, 1, 1):
+            raise CommandError(f"--as-of {day} is not a plausible payout week")
         made = payouts_build(as_of=day)
         if day:
             start, end = payout_period(day)
