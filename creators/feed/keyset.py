@@ -13,7 +13,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, Window
+from django.db.models.functions import RowNumber
 
 from ..models import Follow, Video, VideoStatus
 
@@ -70,6 +71,32 @@ def keyset_rows(
     with connection.cursor() as c:
         c.execute(sql, [*params, limit])
         return c.fetchall()
+
+
+def newest_per_creator(creators: list[int], n: int) -> list[Row]:
+    """Each of ``creators``' newest ``n`` published videos (one query)."""
+    if not creators:
+        return []
+    table = Video._meta.db_table
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT v.id, v.creator_id, v.us FROM unnest(%s::bigint[]) AS c(id) "  # noqa: S608
+            f"CROSS JOIN LATERAL ({_SELECT} FROM {table} WHERE creator_id = c.id "
+            f"AND status = %s AND published_at IS NOT NULL {_ORDER}) v"
+        )
+        with connection.cursor() as c:
+            c.execute(sql, [list(creators), VideoStatus.PUBLISHED, n])
+            return c.fetchall()
+    rank = Window(RowNumber(), partition_by="creator_id", order_by=("-published_at", "-id"))
+    rows = (
+        Video.objects.filter(
+            creator_id__in=list(creators), status=VideoStatus.PUBLISHED, published_at__isnull=False
+        )
+        .annotate(rank=rank)
+        .filter(rank__lte=n)
+        .values_list("id", "creator_id", "published_at")
+    )
+    return [(pk, creator, (at - _EPOCH) // _MICROSECOND) for pk, creator, at in rows]
 
 
 def _orm_rows(position, limit, market, creators, follower, until) -> list[Row]:

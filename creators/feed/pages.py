@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from ..models import FeedMode
 from . import cards as C
+from . import following as F
 from . import pools, store
 from . import reasons as R
 from .cursors import CursorExpired, decode, encode
@@ -21,6 +22,8 @@ from .viewer import ViewerState, viewer_key, viewer_state_from
 MAX_PAGE_SIZE = 30
 DEFAULT_PAGE_SIZE = 10
 FOLLOWING = "following"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
 
 
 @dataclass
@@ -89,17 +92,30 @@ def page_newest(*, state, market_code: str, cursor: str | None, size: int) -> Fe
 
 
 def page_following(*, user_id: int, cursor: str | None, size: int) -> FeedPage:
-    """Newest videos of the followed creators: the follows are joined in SQL, and the
-    viewer's state is read with the page's cards, so a page is one query and one cache
-    read."""
+    """Newest videos of the followed creators: from the creators' lists in Redis with
+    the viewer's state and the page's cards, in one round trip (``following.read``), else
+    the keyset query with the follows joined in SQL and one cache read."""
     position = decode(cursor, mode=FOLLOWING, viewer_id=user_id)["p"] if cursor else None
-    rows = keyset_rows(position=position, limit=size + 1, follower=user_id)
-    more, rows = len(rows) > size, rows[:size]
-    ids = [r[0] for r in rows]
-    raw = store.kv_get_many([viewer_key(user_id), *C.card_keys(ids)])
-    state = viewer_state_from(user_id, raw[0])
+    at = ""
+    if position:
+        at = F.member((datetime.fromisoformat(position[0]) - _EPOCH) // _US, position[1])
+    got = F.read(user_id, viewer_key(user_id), at, size + 1)
+    raw_state, rows = (got[0], got[1]) if got else (None, None)
+    if rows is not None:
+        rows = [(vid, 0, us) for vid, us in rows]
+        more, rows = len(rows) > size, rows[:size]
+        ids = [r[0] for r in rows]
+        raw_cards = got[2][:size]
+    else:
+        rows = keyset_rows(position=position, limit=size + 1, follower=user_id)
+        more, rows = len(rows) > size, rows[:size]
+        ids = [r[0] for r in rows]
+        keys = C.card_keys(ids) if raw_state else [viewer_key(user_id), *C.card_keys(ids)]
+        raw = store.kv_get_many(keys)
+        raw_state, raw_cards = (raw_state, raw) if raw_state else (raw[0], raw[1:])
+    state = viewer_state_from(user_id, raw_state)
     entries = [_Entry(r[0], r[1], []) for r in rows]
-    items = _items(entries, state, C.cards_from(ids, raw[1:]))
+    items = _items(entries, state, C.cards_from(ids, raw_cards))
     fresh_after = (time.time() - 3 * 86400) * 1_000_000
     fresh = {r[0] for r in rows if r[2] >= fresh_after}
     for item in items:  # the handle comes with the card

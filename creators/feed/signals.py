@@ -9,6 +9,7 @@ from shop.models import Product
 from ..models import Follow, Video
 from ..services.taps import VISITOR_COOKIE, taps_claim
 from .cards import cards_forget, cards_forget_for_products
+from .following import recent_forget
 from .sections import featured_forget
 from .viewer import viewer_forget
 
@@ -25,6 +26,7 @@ def _product_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=Video)
 def _video_changed(sender, instance, **kwargs):
     cards_forget([instance.pk])
+    recent_forget(instance.creator_id)
 
 
 @receiver(post_save, sender=Follow)
