@@ -18,12 +18,13 @@ from .. import cache as catalog_cache
 from ..errors import ProductNotFound
 from ..models import Deal, Product
 from ..selectors import deal_queryset_live, product_detail, product_list
+from .cached_reads import CachedReadMixin
 from .catalog_serializers import DealSerializer, ProductCardSerializer, ProductDetailSerializer
 from .filters import ProductFilter
 
 
 @extend_schema(tags=["catalog"], parameters=[MARKET_PARAMETER])
-class ProductListView(generics.ListAPIView):
+class ProductListView(CachedReadMixin, generics.ListAPIView):
     """Products a shopper in the market may see: search, category, price range and sort,
     cursor-paginated (the cursor follows the chosen sort)."""
 
@@ -46,7 +47,9 @@ class ProductListView(generics.ListAPIView):
         """A page's JSON is the same for every client at the same URL, host and market: it
         is cached under the listing generation (shop.cache), which moves on any write to
         products, sellers or categories; a repeated search then costs no query."""
-        key = self._listing_key(request)
+        # Only the plain JSON rendering is cached (not the browsable API, nor indented).
+        plain = request.accepted_media_type == JSONRenderer.media_type
+        key = _listing_key(request, request_market(request)) if plain else None
         generation, body = catalog_cache.listing_get(key) if key else (None, None)
         if body is None:
             response = super().list(request, *args, **kwargs)
@@ -56,14 +59,14 @@ class ProductListView(generics.ListAPIView):
             catalog_cache.listing_put(key, generation, body)
         return HttpResponse(body, content_type="application/json")
 
-    def _listing_key(self, request) -> str | None:
-        # Only the plain JSON rendering (not the browsable API, not an indented one).
-        if request.accepted_media_type != JSONRenderer.media_type:
-            return None
-        market = request_market(request)
-        raw = "|".join([request.build_absolute_uri(), market.code, market.currency])
-        digest = hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
-        return f"{catalog_cache.PREFIX}:apilist:{digest}"
+    def cached_body(self, request, market, **kwargs) -> bytes | None:
+        return catalog_cache.listing_get(_listing_key(request, market))[1]
+
+
+def _listing_key(request, market) -> str:
+    raw = "|".join([request.build_absolute_uri(), market.code, market.currency])
+    digest = hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
+    return f"{catalog_cache.PREFIX}:apilist:{digest}"
 
 
 @extend_schema(
@@ -71,7 +74,7 @@ class ProductListView(generics.ListAPIView):
     parameters=[MARKET_PARAMETER],
     responses={200: ProductDetailSerializer, 404: ERROR_RESPONSES[404]},
 )
-class ProductDetailView(APIView):
+class ProductDetailView(CachedReadMixin, APIView):
     """One visible product with its variants, their live deals, images and seller.
     Code ``product_not_found`` when the product is not shown in the market."""
 
@@ -83,9 +86,12 @@ class ProductDetailView(APIView):
         # holds it; the database is asked only when the listing generation moved. The
         # absolute URLs inside depend on the host.
         market_code = request_market(request).code
-        origin = f"{request.scheme}://{request.get_host()}"
-        key = f"{catalog_cache.PREFIX}:api:{pk}:{market_code}:{origin}"
-        version, body = catalog_cache.versioned_get(pk, market_code, key)
+        key = _detail_key(request, pk, market_code)
+        looked_up = getattr(self, "_looked_up", None)  # by cached_body, this request
+        if looked_up is not None and looked_up[0] == key:
+            version, body = looked_up[1], None
+        else:
+            version, body = catalog_cache.versioned_get(pk, market_code, key)
         if version is None:
             raise ProductNotFound()
         if body is None:
@@ -95,6 +101,17 @@ class ProductDetailView(APIView):
             until = catalog_cache.next_deal_boundary([pk]).get(pk, catalog_cache.FOREVER)
             catalog_cache.versioned_put(key, version, body, until)
         return HttpResponse(body, content_type="application/json")
+
+    def cached_body(self, request, market, pk: int, **kwargs) -> bytes | None:
+        key = _detail_key(request, pk, market.code)
+        version, body = catalog_cache.versioned_get(pk, market.code, key)
+        self._looked_up = (key, version)
+        return body
+
+
+def _detail_key(request, pk: int, market_code: str) -> str:
+    origin = f"{request.scheme}://{request.get_host()}"
+    return f"{catalog_cache.PREFIX}:api:{pk}:{market_code}:{origin}"
 
 
 @extend_schema(tags=["catalog"], parameters=[MARKET_PARAMETER])

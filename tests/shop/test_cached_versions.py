@@ -180,3 +180,29 @@ def test_other_renderings_and_markets_are_not_mixed_up(markets):
     assert html["Content-Type"].startswith("text/html")
     assert api_titles(url + "&market=ID") == []
     assert api_titles(url) == ["Lamp"]
+
+
+# ---------- cached reads answered before DRF (shop.api.cached_reads) ----------
+
+
+@pytest.mark.parametrize("path", ["/api/products/{pk}/", "/api/products/?q=lamp"])
+def test_a_cached_read_answers_as_drf_does(markets, path):
+    product = ProductFactory(title="Lamp")
+    url = path.format(pk=product.pk)
+    first = APIClient().get(url)  # through DRF, fills the cache
+    second = APIClient().get(url)
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    for header in ("Content-Type", "Allow", "Vary"):
+        assert first[header] == second[header], header
+
+
+@pytest.mark.parametrize("path", ["/api/products/{pk}/", "/api/products/?q=lamp"])
+def test_tokens_and_unknown_markets_still_go_through_drf(markets, path):
+    product = ProductFactory(title="Lamp")
+    url = path.format(pk=product.pk)
+    assert APIClient().get(url).status_code == 200
+    assert APIClient().get(url, HTTP_AUTHORIZATION="Token nonsense").status_code == 401
+    sep = "&" if "?" in url else "?"
+    unknown = APIClient().get(f"{url}{sep}market=XX")
+    assert unknown.json()["code"] == "unknown_market"
