@@ -49,12 +49,11 @@ def shop_home(request):
     guest = documents.for_guest(request)
     # A search or a later page has no deals strip (whose deals start and end by the clock):
     # a guest's copy is cached under the listing generation, read before anything else.
-    generation = None
+    # Read with the generation in one round trip (shop.cache.listing_get).
+    generation = listing_key = None
     if guest and not first_page_of_everything and not request.headers.get("HX-Request"):
-        generation = catalog_cache.listing_generation()
-    if generation is not None:
-        listing_key = documents.key(request, "listing", generation)
-        html = documents.get(listing_key)
+        listing_key = documents.key(request, "listing")
+        generation, html = catalog_cache.listing_get(listing_key)
         if html is not None:
             return _guest_response(request, html, countdowns=False)
     ids = selectors.product_page_ids(
@@ -87,7 +86,7 @@ def shop_home(request):
                 documents.put(doc_key, html, time.time() + CATEGORIES_TTL_S)
         if html is not None:
             if generation is not None:
-                documents.put(listing_key, html, time.time() + catalog_cache.LISTING_TTL_S)
+                catalog_cache.listing_put(listing_key, generation, html)
             return _guest_response(request, html, countdowns=bool(strip))
     messages_html = mark_safe(_messages_html(request))  # noqa: S308 - our template
     context = _home_context(context, ids, market, strip, cursor, messages_html)
