@@ -14,7 +14,7 @@ from . import pools, store
 from . import reasons as R
 from .cards import cards_get, overlay
 from .cursors import cursor_mode
-from .foryou import page_for_you
+from .foryou import first_page_for_you, page_for_you
 from .pages import (
     DEFAULT_PAGE_SIZE,
     FOLLOWING,
@@ -107,6 +107,19 @@ def feed_page(
         if start_video and not cursor:
             page.items = _start_first(page.items, start_video, viewer_state(user))
         return page
+    if not cursor and user is not None and user.is_authenticated:
+        wanted = next((m for m in (mode, remembered) if m in FeedMode.values), "")
+        if wanted in ("", FeedMode.FOR_YOU):
+            pools_ensure(market_code)
+            page = first_page_for_you(
+                user_id=user.pk,
+                market_code=market_code,
+                size=size,
+                start_video=start_video,
+                follow_state=not wanted,
+            )
+            if page is not None:
+                return page
     state = viewer_state(user)
     if cursor:
         mode = cursor_mode(cursor)

@@ -25,9 +25,9 @@ from .cursors import CursorExpired, decode, encode
 from .keyset import keyset_rows, position_of
 from .pages import FeedPage, _Entry, _items
 from .ranking import EXPLORE_SHARE, RankContext, rank
-from .viewer import ViewerState
+from .viewer import ViewerState, viewer_key, viewer_state_from
 
-GENERATE = 60
+GENERATE = 120  # a batch costs ~6 round trips and a query, whatever its size: rarer is cheaper
 LOW_WATER = 20  # entries left after a page under which the next batch is ranked
 REUSE_S = 600  # a first page within this long of the last continues the same queue
 LOCK_WAIT_S = 0.02
@@ -144,9 +144,14 @@ def _fill(sl: sessions.Slice, state: ViewerState, size: int) -> sessions.Slice:
     return sl
 
 
-def _start(state: ViewerState, market_code: str, size: int) -> sessions.Slice:
-    """The first page: the live queue's next slice, or a new queue."""
-    sl = sessions.claim(state.user_id, size)
+_UNCLAIMED = object()
+
+
+def _start(state: ViewerState, market_code: str, size: int, sl=_UNCLAIMED) -> sessions.Slice:
+    """The first page: the live queue's next slice (``sl`` if already claimed), or a new
+    queue."""
+    if sl is _UNCLAIMED:
+        sl = sessions.claim(state.user_id, size)
     if sl is not None:
         fresh = time.time() - sl.meta["t0"] < REUSE_S
         room = sl.start < (sl.length if sl.meta["end"] else sessions.MAX_ENTRIES)
@@ -158,6 +163,29 @@ def _start(state: ViewerState, market_code: str, size: int) -> sessions.Slice:
     return sessions.Slice(sid, 0, meta, len(entries), entries[:size])
 
 
+def first_page_for_you(
+    *, user_id: int, market_code: str, size: int, start_video: int | None, follow_state: bool
+) -> FeedPage | None:
+    """A first For You page whose slice and viewer state come in one round trip. None
+    when that cannot answer (no Redis, no cached state, or the state remembers another
+    mode while ``follow_state``): the caller takes the usual path."""
+    got = sessions.claim_with_state(user_id, size, viewer_key(user_id), follow_state)
+    if got is None:
+        return None
+    raw, sl, other_mode = got
+    if raw is None or other_mode:
+        return None
+    state = viewer_state_from(user_id, raw)
+    return page_for_you(
+        state=state,
+        market_code=market_code,
+        cursor=None,
+        size=size,
+        start_video=start_video,
+        claimed=sl,
+    )
+
+
 def page_for_you(
     *,
     state: ViewerState,
@@ -165,6 +193,7 @@ def page_for_you(
     cursor: str | None,
     size: int,
     start_video: int | None = None,
+    claimed=_UNCLAIMED,
 ) -> FeedPage:
     uid = state.user_id
     if cursor:
@@ -174,7 +203,7 @@ def page_for_you(
             raise CursorExpired()
         sl = _fill(sl, state, size)
     else:
-        sl = _start(state, market_code, size)
+        sl = _start(state, market_code, size, claimed)
     hidden = state.hidden_creators
     entries = [
         _Entry(e[0], e[1], [tuple(r) for r in e[2]])

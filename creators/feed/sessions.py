@@ -40,6 +40,28 @@ for i, item in ipairs(items) do
 end
 return {sid, meta, stop - size, redis.call('LLEN', p .. 'fyl:' .. sid), items, cards}
 """
+# A first page with the viewer's state: ARGV as _CLAIM's, then the state's key and the
+# mode asked for ('' follows the state's remembered mode). Returns {state JSON | false,
+# 'ok', ...as _CLAIM} / {state, 'none'} (no live session) / {state, 'mode'} (the viewer
+# wants another mode: nothing claimed).
+_CLAIM_WITH_STATE = (
+    """
+local state = redis.call('GET', ARGV[1] .. ARGV[4])
+if not state then return {false, 'none'} end
+if ARGV[5] == '' then
+  local ok, light = pcall(cjson.decode, state)
+  local m = ok and light['m']
+  if m == 'popular' or m == 'newest' then return {state, 'mode'} end
+end
+local got = (function()
+"""
+    + _CLAIM
+    + """
+end)()
+if not got then return {state, 'none'} end
+return {state, 'ok', unpack(got)}
+"""
+)
 _READ = """
 local p, sid, start, size = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local meta = redis.call('GET', p .. 'fym:' .. sid)
@@ -105,6 +127,19 @@ def claim(uid: int, size: int) -> Slice | None:
         return None
     items = cache.get(_k("fyl", sid), [])
     return Slice(sid, stop - size, meta, len(items), items[stop - size : stop])
+
+
+def claim_with_state(uid: int, size: int, state_key: str, follow_state: bool):
+    """``claim`` and the viewer's cached state (``viewer_key``) in one round trip (None
+    without Redis): (state JSON or None, slice or None, whether the state asks for
+    another mode, in which case nothing was claimed)."""
+    client = redis_client()
+    if client is None:
+        return None
+    mode = "" if follow_state else "foryou"
+    got = client.eval(_CLAIM_WITH_STATE, 0, prefix(), uid, size, state_key, mode)
+    state, status = got[0] or None, got[1].decode() if isinstance(got[1], bytes) else got[1]
+    return state, _slice(got[2:]) if status == "ok" else None, status == "mode"
 
 
 def read(sid: str, start: int, size: int) -> Slice | None:

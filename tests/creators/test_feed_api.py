@@ -230,7 +230,10 @@ def test_remembered_popular_mode_applies_without_a_mode_parameter(world):
     me = viewer(world)
     FeedProfile.objects.create(user=me, mode="popular")
     assert client_for(me).get("/api/feed/").json()["mode"] == "popular"
+    # Again with the state cached, where a first page reads it with its For You slice.
+    assert client_for(me).get("/api/feed/").json()["mode"] == "popular"
     assert client_for(me).get("/api/feed/?mode=foryou").json()["mode"] == "foryou"
+    assert client_for(me).get("/api/feed/?mode=newest").json()["mode"] == "newest"
 
 
 def test_item_shape_products_and_tap_links(world):
