@@ -31,8 +31,9 @@ MERGE_MAX = 200
 _US, _ID = 10**17, 10**12
 
 # ARGV: prefix, viewer key, position member ('' for the first page), limit, MERGE_MAX.
-# Returns {viewer JSON | false, status, members, cards}: status 'ok', 'sql' (the keyset
-# query must answer), or the creators whose lists are missing.
+# Returns {viewer JSON | false, status, members, cards}: status 'ok' (members joined by
+# ',', cards by newlines, '' for a missing one: compact JSON has no raw newline), 'sql'
+# (the keyset query must answer), or 'missing' and the creators whose lists are missing.
 _PAGE = """
 local p, pos, limit = ARGV[1], ARGV[3], tonumber(ARGV[4])
 local raw = redis.call('GET', p .. ARGV[2])
@@ -69,9 +70,11 @@ for i = 1, n do
   page[i] = got[i]
   keys[i] = p .. 'card:' .. string.format('%d', 1000000000000 - tonumber(string.sub(got[i], 18)))
 end
-local cards = {}
-if n > 0 then cards = redis.call('MGET', unpack(keys)) end
-return {raw, 'ok', page, cards}
+if n == 0 then return {raw, 'ok', '', ''} end
+local cards = redis.call('MGET', unpack(keys))
+for i = 1, n do cards[i] = cards[i] or '' end
+-- one string each: a reply of four parts parses much faster than of 2n + 2
+return {raw, 'ok', table.concat(page, ','), table.concat(cards, string.char(10))}
 """
 
 # ARGV: prefix, ttl, JSON [[creator, generation seen, [members...]], ...]
@@ -132,7 +135,10 @@ def read(user_id: int, viewer_key: str, position: str, limit: int):
             return None, None, []
         status = got[1].decode() if isinstance(got[1], bytes) else got[1]
         if status == "ok":
-            return got[0], [unmember(m) for m in got[2]], got[3]
+            if not got[2]:
+                return got[0], [], []
+            cards = [c or None for c in got[3].split(b"\n")]
+            return got[0], [unmember(m) for m in got[2].split(b",")], cards
         if status == "sql":
             return got[0], None, []
         recent_build([int(c) for c in got[2]])
