@@ -13,7 +13,7 @@ authenticate against the database every time.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.http import HttpResponse
 from django_filters import rest_framework as filters
@@ -80,6 +80,8 @@ class CommissionFilter(filters.FilterSet):
         return queryset.filter(created_at__gte=_start_of(value))
 
     def filter_until(self, queryset, name, value):
+        if value >= date.max:  # the end of the calendar: every commission is before it
+            return queryset
         return queryset.filter(created_at__lt=_start_of(value + timedelta(days=1)))
 
 

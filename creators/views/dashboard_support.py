@@ -23,7 +23,9 @@ def _cursor(raw: str | None) -> tuple[datetime, int] | None:
     stamp, _, pk = raw.rpartition("_")
     try:
         at = datetime.fromisoformat(stamp)
-        return (at, int(pk)) if at.tzinfo is not None else None
+        if at.tzinfo is None or not 2000 <= at.year <= 9000:  # edited: the first page
+            return None
+        return at, int(pk)
     except ValueError:
         return None
 

@@ -220,3 +220,21 @@ def test_schema_documents_the_money_endpoints(client):
         assert url in paths, url
     params = {p["name"] for p in paths["/api/creator/commissions/"]["get"]["parameters"]}
     assert {"status", "since", "until", "cursor"} <= params
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?until=9999-12-31", "?since=0001-01-01", "?until=2026-13-40", "?since=x"],
+)
+def test_edited_date_filters_never_500(api, casey, query):
+    api.force_authenticate(casey.user)
+    response = api.get(f"/api/creator/commissions/{query}")
+    assert response.status_code in (200, 400), response.content
+
+
+@pytest.mark.parametrize(
+    "before", ["9999-12-31T23:59:59-14:00_5", "0001-01-01T00:00:00+14:00_5", "x_1", "_"]
+)
+def test_edited_commission_cursor_shows_the_first_page(client, casey, before):
+    client.force_login(casey.user)
+    assert client.get("/creator/commissions/", {"before": before}).status_code == 200
