@@ -113,7 +113,7 @@ else:
 # Sessions read from the cache, written to both: a signed-in page costs a Redis GET for its
 # session instead of a query (reads fall back to the database when the cache misses or
 # fails; creating or deleting a session needs the cache up).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "marketplace.sessions"  # cached_db that rides out a cache outage
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
