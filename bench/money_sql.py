@@ -70,12 +70,13 @@ UPDATE creators_commission SET status = 'available', available_at = now()
 
 PAYOUTS = """
 INSERT INTO shop_payout (account_id, payee_type, payee_id, payee_name, currency, amount_minor,
-  period_start, period_end, status, attempts, round, gateway_ref, failure_reason, created_at)
+  period_start, period_end, status, attempts, round, transfer_key, gateway_ref, failure_reason,
+  created_at)
   SELECT a.id, a.owner_type, a.owner_id,
     left(coalesce(s.name, cr.display_name || ' (@' || cr.handle || ')', ''), 120),
     a.currency, -a.balance_minor, %(start)s, %(end)s,
     CASE WHEN m.payout_review_minor > 0 AND -a.balance_minor >= m.payout_review_minor
-         THEN 'review' ELSE 'sending' END, 0, 1, '', '', now()
+         THEN 'review' ELSE 'sending' END, 0, 1, '', '', '', now()
   FROM marketplace_ledgeraccount a JOIN marketplace_market m ON m.currency = a.currency
   LEFT JOIN shop_seller s ON a.owner_type = 'seller' AND s.id = a.owner_id
   LEFT JOIN creators_creator cr ON a.owner_type = 'creator' AND cr.id = a.owner_id
