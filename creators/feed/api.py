@@ -26,6 +26,7 @@ from ..services.engagement import events_record
 from ..services.taps import VISITOR_COOKIE, visitor_id_clean
 from .auth import FEED_AUTHENTICATION
 from .events import MAX_BODY_BYTES, InvalidEvent, PayloadTooLarge
+from .fast_reads import TokenFastReadMixin
 from .feeds import feed_page, page_size
 from .pages import FOLLOWING
 from .serializers import (
@@ -44,7 +45,7 @@ def market_code(request) -> str:
     user = request.user
     if user.is_authenticated and getattr(user, "market_id", None):
         return user.market_id  # what the middleware would pick, without its cache read
-    code = request.query_params.get("market", "").strip().upper()
+    code = request.GET.get("market", "").strip().upper()  # DRF's query_params, or Django's
     if code and not user.is_authenticated and code in markets_by_code():
         return code
     market = request.market
@@ -134,7 +135,7 @@ _FEED_PARAMETERS = [
 ]
 
 
-class FeedView(APIView):
+class FeedView(TokenFastReadMixin, APIView):
     permission_classes = [AllowAny]
     authentication_classes = FEED_AUTHENTICATION
     renderer_classes = [JSONRenderer]
@@ -155,10 +156,13 @@ class FeedView(APIView):
         responses={200: FeedPageSerializer, 400: FeedErrorSerializer, 410: FeedErrorSerializer},
     )
     def get(self, request):
-        params = request.query_params
+        return self.fast_page(request, request.user)
+
+    def fast_page(self, request, user):
+        params = request.GET  # DRF's query_params, or Django's before DRF
         start = params.get("v", "")
         page = feed_page(
-            user=request.user,
+            user=user,
             market_code=market_code(request),
             mode=params.get("mode") or None,
             cursor=params.get("cursor") or None,
@@ -168,7 +172,7 @@ class FeedView(APIView):
         return _page_response(request, page)
 
 
-class FollowingFeedView(APIView):
+class FollowingFeedView(TokenFastReadMixin, APIView):
     permission_classes = [IsAuthenticated]
     authentication_classes = FEED_AUTHENTICATION
     renderer_classes = [JSONRenderer]
@@ -181,9 +185,12 @@ class FollowingFeedView(APIView):
         responses={200: FeedPageSerializer, 400: FeedErrorSerializer, 403: FeedErrorSerializer},
     )
     def get(self, request):
-        params = request.query_params
+        return self.fast_page(request, request.user)
+
+    def fast_page(self, request, user):
+        params = request.GET  # DRF's query_params, or Django's before DRF
         page = feed_page(
-            user=request.user,
+            user=user,
             market_code="",  # followed creators, whatever their market
             mode=FOLLOWING,
             cursor=params.get("cursor") or None,
