@@ -1,3 +1,4 @@
+from .cart_badge import badge_count
 from .services.cart import cart_get, cart_line_count
 
 
@@ -10,6 +11,9 @@ def cart(request):
         session = getattr(request, "session", None)
         if market is None or session is None:
             return 0
+        if user is not None and user.is_authenticated:
+            # ``market`` may be a lazy object wrapping None (no market configured yet).
+            return badge_count(user=user, market=market) if market else 0
         return cart_line_count(cart=cart_get(user=user, session=session, market=market))
 
     return {"cart_count": count}

@@ -3,7 +3,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .cache import listing_changed
-from .models import Cart, Category, Product, Seller
+from .cart_badge import forget_cart_of, forget_count
+from .models import Cart, CartLine, Category, Product, Seller
 from .services.cart import SESSION_KEY, cart_merge
 
 
@@ -28,3 +29,15 @@ def merge_guest_cart(sender, request, user, **kwargs):
 def listing_written(sender, **kwargs):
     """Search results may have changed: a new listing generation (shop.cache)."""
     listing_changed()
+
+
+@receiver([post_save, post_delete], sender=Cart)
+def cart_written(sender, instance, created=False, **kwargs):
+    if created or kwargs.get("signal") is post_delete:
+        forget_cart_of(instance.user_id, instance.market_id)
+    forget_count(instance.pk)
+
+
+@receiver([post_save, post_delete], sender=CartLine)
+def cart_line_written(sender, instance, **kwargs):
+    forget_count(instance.cart_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..cart_badge import forget_count
 from ..errors import CartLineNotFound, InsufficientStock, NotAvailableInMarket
 from ..models import Cart, CartLine, Product, Variant
 
@@ -99,6 +100,7 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
                 continue
             if existing:
                 CartLine.objects.filter(pk=existing.pk).update(quantity=wanted)
+                forget_count(target.pk)  # an update() sends no signal
             else:
                 CartLine.objects.create(cart=target, variant=line.variant, quantity=wanted)
         source.delete()
