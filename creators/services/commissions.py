@@ -16,15 +16,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from marketplace.ledger.models import AccountKind, OwnerType
-from marketplace.ledger.services import Leg, account_get, account_key, accounts_get, entry_post
+from marketplace.ledger.services import Leg, account_key, accounts_get, entry_post
 from marketplace.models import Market
 from marketplace.money import percent_of
 from shop.models import Order, OrderLine, ReturnRequest, ReturnStatus
-from shop.services.ledger import seller_account_for, share_reversed
+from shop.services.ledger import seller_account_key, share_reversed
 
 from ..dashboard_rollups import dashboard_invalidate, rollups_accrued, rollups_reversed
 from ..models import Commission, CommissionPlan, CommissionStatus
@@ -34,11 +34,12 @@ from .plans import targeted_rates
 RELEASE_CHUNK = 2000
 
 
-def creator_account(commission: Commission, *, available: bool | None = None):
+def _creator_key(commission: Commission, *, available: bool | None = None):
+    """The creator account a commission's money sits in: pending until released."""
     if available is None:
         available = commission.status != CommissionStatus.PENDING
     kind = AccountKind.CREATOR_AVAILABLE if available else AccountKind.CREATOR_PENDING
-    return account_get(kind, commission.currency, OwnerType.CREATOR, commission.creator_id)
+    return account_key(kind, commission.currency, OwnerType.CREATOR, commission.creator_id)
 
 
 def commissions_accrue(*, order_id: int) -> list[Commission]:
@@ -100,12 +101,13 @@ def commissions_accrue(*, order_id: int) -> list[Commission]:
             )
         Commission.objects.bulk_create(made)
         rollups_accrued(made)
-        seller = seller_account_for(order)
+        seller_key = seller_account_key(order)
+        accounts = accounts_get([seller_key, *(_creator_key(c, available=False) for c in made)])
         legs = []
         for c in made:
             earned, line_id = c.net_minor, c.order_line_id
-            legs.append(Leg(seller, earned, order_id=order.pk, order_line_id=line_id))
-            pending = creator_account(c, available=False)
+            pending = accounts[_creator_key(c, available=False)]
+            legs.append(Leg(accounts[seller_key], earned, order_id=order.pk, order_line_id=line_id))
             legs.append(Leg(pending, -earned, order_id=order.pk, order_line_id=line_id))
         entry_post(
             key=f"commission.accrued:{order.pk}",
@@ -127,7 +129,11 @@ def commissions_reverse(*, order_id: int, refund_id: int, cancelled: bool) -> li
             .select_related("order_line")
             .order_by("pk")
         )
-        seller = seller_account_for(order)
+        # Each commission's account as it stands, before this reversal changes a status.
+        seller_key = seller_account_key(order)
+        keys = {c.pk: _creator_key(c) for c in commissions}
+        accounts = accounts_get([seller_key, *keys.values()])
+        seller = accounts[seller_key]
         legs, changed, backs = [], [], []
         for c in commissions:
             line = c.order_line
@@ -137,7 +143,7 @@ def commissions_reverse(*, order_id: int, refund_id: int, cancelled: bool) -> li
             back = target - c.reversed_minor
             if back <= 0:
                 continue
-            legs.append(Leg(creator_account(c), back, order_id=order.pk, order_line_id=line.pk))
+            legs.append(Leg(accounts[keys[c.pk]], back, order_id=order.pk, order_line_id=line.pk))
             legs.append(Leg(seller, -back, order_id=order.pk, order_line_id=line.pk))
             c.reversed_minor = target
             if c.reversed_minor == c.amount_minor and c.status in (
@@ -235,16 +241,6 @@ def settlement_run(*, as_of: datetime | None = None) -> dict[str, int]:
         "orders_settled": sellers_settle(as_of=as_of),
         "commissions_released": commissions_release(as_of=as_of),
     }
-
-
-def commission_totals(*, creator_id: int) -> dict[str, int]:
-    """Net commission per status for one creator (amounts net of reversals)."""
-    rows = (
-        Commission.objects.filter(creator_id=creator_id)
-        .values("status")
-        .annotate(amount=Sum("amount_minor"), back=Sum("reversed_minor"))
-    )
-    return {r["status"]: r["amount"] - r["back"] for r in rows}
 
 
 # Event subscribers (registered in CreatorsConfig.ready).

@@ -4,7 +4,7 @@ Per line the gross divides as ``money.split_line`` says: the referral fee to the
 the rest to the seller's pending balance; shipping is the seller's. The creator's
 commission, when a creator drove the sale, moves from the seller to the creator in an
 entry of its own (``creators.services.commissions``), so shop never needs to know about
-creators. Which seller account an order's money sits in is ``seller_account_for``: pending
+creators. Which seller account an order's money sits in is ``seller_account_key``: pending
 until the order is settled, available after.
 
 Locking precondition for every function here: the order row is locked by the caller's
@@ -20,7 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from marketplace.ledger.models import AccountKind, LedgerPosting, OwnerType
-from marketplace.ledger.services import Leg, account_get, account_key, accounts_get, entry_post
+from marketplace.ledger.services import Leg, account_key, accounts_get, entry_post
 from marketplace.models import Market
 from marketplace.money import percent_of
 
@@ -29,16 +29,16 @@ from ..models import Order, OrderLine, Refund
 SETTLE_CHUNK = 500
 
 
-def seller_account_for(order: Order):
+def seller_account_key(order: Order):
+    """Where the order's seller money sits: pending until the order is settled."""
     kind = AccountKind.SELLER_AVAILABLE if order.settled_at else AccountKind.SELLER_PENDING
-    return account_get(kind, order.currency, OwnerType.SELLER, order.seller_id)
+    return account_key(kind, order.currency, OwnerType.SELLER, order.seller_id)
 
 
 def _order_accounts(order: Order, *platform_kinds: str):
     """The platform accounts named, then the seller's account for the order: one query."""
-    seller_kind = AccountKind.SELLER_AVAILABLE if order.settled_at else AccountKind.SELLER_PENDING
     keys = [account_key(kind, order.currency) for kind in platform_kinds]
-    keys.append(account_key(seller_kind, order.currency, OwnerType.SELLER, order.seller_id))
+    keys.append(seller_account_key(order))
     found = accounts_get(keys)
     return [found[k] for k in keys]
 
@@ -149,24 +149,27 @@ def _settle_chunk(orders: list[Order], *, as_of: datetime) -> int:
     ids = [o.pk for o in orders]
     pending = (
         LedgerPosting.objects.filter(order_id__in=ids, account__kind=AccountKind.SELLER_PENDING)
-        .values("order_id", "account_id", "account__owner_id", "currency")
+        .values("order_id", "account__owner_id", "currency")
         .annotate(total=Sum("amount_minor"))
     )
     rows = [r for r in pending if r["total"]]
-    available = accounts_get(
-        account_key(
-            AccountKind.SELLER_AVAILABLE, r["currency"], OwnerType.SELLER, r["account__owner_id"]
-        )
+
+    def key(kind, r):
+        return account_key(kind, r["currency"], OwnerType.SELLER, r["account__owner_id"])
+
+    accounts = accounts_get(
+        key(kind, r)
         for r in rows
+        for kind in (AccountKind.SELLER_PENDING, AccountKind.SELLER_AVAILABLE)
     )
-    pending_accounts = {a.pk: a for a in _accounts([r["account_id"] for r in rows])}
     legs: list[Leg] = []
     for r in rows:
-        key = account_key(
-            AccountKind.SELLER_AVAILABLE, r["currency"], OwnerType.SELLER, r["account__owner_id"]
+        legs.append(
+            Leg(accounts[key(AccountKind.SELLER_PENDING, r)], -r["total"], order_id=r["order_id"])
         )
-        legs.append(Leg(pending_accounts[r["account_id"]], -r["total"], order_id=r["order_id"]))
-        legs.append(Leg(available[key], r["total"], order_id=r["order_id"]))
+        legs.append(
+            Leg(accounts[key(AccountKind.SELLER_AVAILABLE, r)], r["total"], order_id=r["order_id"])
+        )
     entry_post(
         key=f"seller.settled:{ids[0]}-{ids[-1]}@{as_of:%Y%m%d%H%M%S}",
         kind="seller.settled",
@@ -175,9 +178,3 @@ def _settle_chunk(orders: list[Order], *, as_of: datetime) -> int:
     )
     Order.objects.filter(pk__in=ids).update(settled_at=timezone.now())
     return len(ids)
-
-
-def _accounts(ids: list[int]):
-    from marketplace.ledger.models import LedgerAccount
-
-    return LedgerAccount.objects.filter(pk__in=ids)
