@@ -322,3 +322,17 @@ class ThrottledObtainAuthToken(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
+
+
+def drf_headers_apply(view, response):
+    """Give a response answered before DRF's request handling (a cached read) the headers
+    DRF's own answer would carry: ``Allow`` and any ``Vary`` from the view's defaults."""
+    from django.utils.cache import patch_vary_headers
+
+    headers = dict(view.default_response_headers)
+    vary = headers.pop("Vary", None)
+    if vary:
+        patch_vary_headers(response, [vary])
+    for name, value in headers.items():
+        response[name] = value
+    return response

@@ -11,9 +11,9 @@ so its errors keep DRF's status codes and the project's error envelope.
 
 from __future__ import annotations
 
-from django.utils.cache import patch_vary_headers
 from rest_framework import exceptions
 
+from marketplace.api import drf_headers_apply
 from marketplace.errors import DomainError
 
 from .auth import CachedTokenAuthentication
@@ -54,13 +54,7 @@ class TokenFastReadMixin:
             response = self.fast_page(request, viewer)
         except DomainError:
             return super().dispatch(request, *args, **kwargs)  # DRF shapes the error
-        headers = dict(self.default_response_headers)
-        vary = headers.pop("Vary", None)
-        if vary:
-            patch_vary_headers(response, [vary])
-        for name, value in headers.items():
-            response[name] = value
-        return response
+        return drf_headers_apply(self, response)
 
     def fast_page(self, request, user):
         raise NotImplementedError

@@ -12,8 +12,8 @@ authentication and Django's authentication middleware agree on who the user is.
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
 
+from marketplace.api import drf_headers_apply
 from marketplace.markets import markets_by_code
 
 PLAIN_JSON = {"", "*/*", "application/json"}
@@ -41,14 +41,7 @@ class CachedReadMixin:
         body = self.cached_body(request, market, **kwargs) if market is not None else None
         if body is None:
             return super().dispatch(request, *args, **kwargs)
-        response = HttpResponse(body, content_type="application/json")
-        headers = dict(self.default_response_headers)
-        vary = headers.pop("Vary", None)
-        if vary:
-            patch_vary_headers(response, [vary])
-        for name, value in headers.items():
-            response[name] = value
-        return response
+        return drf_headers_apply(self, HttpResponse(body, content_type="application/json"))
 
     def cached_body(self, request, market, **kwargs) -> bytes | None:
         raise NotImplementedError
