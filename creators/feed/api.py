@@ -24,6 +24,7 @@ from marketplace.markets import markets_by_code
 
 from ..services.engagement import events_record
 from ..services.taps import VISITOR_COOKIE, visitor_id_clean
+from . import reasons as R
 from .auth import FEED_AUTHENTICATION
 from .events import MAX_BODY_BYTES, InvalidEvent, PayloadTooLarge
 from .fast_reads import TokenFastReadMixin
@@ -98,7 +99,7 @@ def _fragment(base: str, item: dict) -> str:
 def _item_json(base: str, item: dict) -> str:
     viewer = item["viewer"]
     return (
-        f'{_fragment(base, item)},"reasons":{_dumps(item["reasons"])},'
+        f'{_fragment(base, item)},"reasons":{R.as_json(item["reasons"])},'
         f'"viewer":{{"liked":{"true" if viewer["liked"] else "false"},'
         f'"following":{"true" if viewer["following"] else "false"}}}}}'
     )

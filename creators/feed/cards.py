@@ -249,10 +249,10 @@ def cards_from(video_ids: list[int], raw: list) -> dict[int, Card]:
 
 
 def cards_ensure(video_ids: list[int]) -> None:
-    """Build the cards missing from the cache (one MGET; one query if any are missing).
+    """Build the cards missing from the cache (one round trip; one query if any are missing).
     A For You batch calls this for everything it queues, so its pages find them warm."""
-    raw = store.kv_get_many([_KEY.format(v) for v in video_ids])
-    missing = [v for v, r in zip(video_ids, raw, strict=True) if r is None]
+    keys = {_KEY.format(v): v for v in video_ids}
+    missing = [keys[k] for k in store.kv_missing(list(keys))]
     if missing:
         cards_refresh(missing)
 

@@ -50,7 +50,8 @@ def _meta_new(market_code: str) -> dict:
 
 
 def _rank_batch(meta: dict, state: ViewerState, exclude: set[int], count: int) -> list[list]:
-    """The next ``count`` entries ``[id, creator, reasons]``; past the pools, by keyset."""
+    """The next ``count`` entries ``[id, creator, reasons]`` (reasons a tuple of
+    ``Reason``); past the pools, by keyset."""
     market_code = meta["mk"]
     rng = random.Random(f"{meta['seed']}:{meta['gen']}")
     meta["gen"] += 1
@@ -71,14 +72,14 @@ def _rank_batch(meta: dict, state: ViewerState, exclude: set[int], count: int) -
         ctx=ctx,
         credit=meta["credit"],
     )
-    entries = [[p.id, p.creator_id, [list(r) for r in p.reasons]] for p in picks]
+    entries: list[list] = [[p.id, p.creator_id, p.reasons] for p in picks]
     missing = count - len(entries)
     if missing > 0:
         # Every candidate in the pools has been shown: carry on through the rest of the
         # market, newest first, from when the session began.
         taken = {e[0] for e in entries} | exclude
         started = datetime.fromtimestamp(meta["t0"], tz=UTC)
-        reason = list(R.newest_in(market_code))
+        reasons = (R.newest_in(market_code),)
         # One keyset read per batch: rows already in the session are few (most of them
         # came from the pools), and a short batch just means the next one reads on.
         limit = 2 * missing + 20
@@ -87,7 +88,7 @@ def _rank_batch(meta: dict, state: ViewerState, exclude: set[int], count: int) -
         for row in rows:
             last = row
             if row[0] not in taken:
-                entries.append([row[0], row[1], [reason]])
+                entries.append([row[0], row[1], reasons])
                 missing -= 1
                 if not missing:
                     break

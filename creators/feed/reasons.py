@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import NamedTuple
 
 
@@ -49,5 +50,32 @@ def shared_link() -> Reason:
     return Reason("shared", "Opened from a link")
 
 
-def as_dicts(reasons) -> list[dict[str, str]]:
-    return [Reason(*r).as_dict() for r in reasons]
+class Reasons(list):
+    """Reasons as clients get them (dicts), remembering the pairs they were made from so
+    their JSON can be reused (``as_json``)."""
+
+    __slots__ = ("key",)
+
+
+def as_dicts(reasons) -> Reasons:
+    key = tuple(tuple(r) for r in reasons)
+    out = Reasons({"code": code, "text": text} for code, text in key)
+    out.key = key
+    return out
+
+
+# The same few reason lists come up on page after page: each worker encodes each once.
+_json: dict[tuple, str] = {}
+
+
+def as_json(reasons: list[dict[str, str]]) -> str:
+    """Compact JSON of ``as_dicts``' result (any list of reason dicts works)."""
+    key = getattr(reasons, "key", None)
+    text = _json.get(key) if key is not None else None
+    if text is None:
+        text = json.dumps(list(reasons), separators=(",", ":"), ensure_ascii=False)
+        if key is not None:
+            if len(_json) > 20_000:
+                _json.clear()
+            _json[key] = text
+    return text

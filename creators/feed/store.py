@@ -24,6 +24,13 @@ POOL_TTL_S = 3 * 3600  # old versions outlive the longest-lived cursor on them
 SESSION_TTL_S = 2 * 3600
 _VERSION_MEMO_S = 2.0
 _version_memo: dict[tuple[str, str], tuple[str, float]] = {}
+# A version's chunks never change once written, so each worker keeps what it decoded:
+# a For You batch then reads no pool from Redis at all once its worker has seen them.
+# A chunk a version does not have (a short pool, a creator with nothing recent) is
+# remembered as ``_NONE``: it will not appear later either.
+_decoded: dict[str, object] = {}
+_DECODED_MAX = 5000
+_NONE: list = []
 
 
 # Settings read once (LazySettings' __getattr__ costs on every key built), again when a
@@ -129,7 +136,8 @@ def pools_read(
 ) -> tuple[dict | None, dict[str, list[Candidate]]]:
     """``slices`` maps pool name to (start, stop); returns (info, {name: candidates}).
 
-    Info is None when that version no longer exists. One Redis round trip (MGET).
+    Info is None when that version no longer exists. At most one Redis round trip (MGET
+    of the chunks this worker has not decoded before; none once it has them all).
     """
     keys = [_pool_key(market, version, "info")]
     plan = []
@@ -137,27 +145,43 @@ def pools_read(
         first, last = start // CHUNK, (max(stop, start + 1) - 1) // CHUNK
         plan.append((name, start - first * CHUNK, stop - start, len(keys), last - first + 1))
         keys += [_pool_key(market, version, f"{name}:{n}") for n in range(first, last + 1)]
-    client = redis_client()
-    if client is not None:
-        raw = client.mget(keys)
-    else:
-        data = cache.get(_pool_key(market, version)) or {}
-        raw = [data.get(k) for k in keys]
-    if raw[0] is None:
-        memo = _version_memo.get((prefix(), market))
-        if memo and memo[0] == version:  # gone (expired, flushed): re-read the pointer
-            del _version_memo[(prefix(), market)]
-        return None, {}
+    found = [_decoded.get(k) for k in keys]
+    absent = [i for i, v in enumerate(found) if v is None]
+    if absent:
+        raw = _fetch(market, version, [keys[i] for i in absent])
+        if found[0] is None and raw[0] is None:
+            memo = _version_memo.get((prefix(), market))
+            if memo and memo[0] == version:  # gone (expired, flushed): re-read the pointer
+                del _version_memo[(prefix(), market)]
+            return None, {}
+        if len(_decoded) + len(absent) > _DECODED_MAX:
+            _decoded.clear()
+        make = Candidate._make
+        for i, value in zip(absent, raw, strict=True):
+            if value is None:
+                found[i] = _NONE
+            elif i == 0:
+                found[i] = json.loads(value)
+            else:
+                found[i] = [make(r) for r in json.loads(value)]
+            _decoded[keys[i]] = found[i]
     out: dict[str, list[Candidate]] = {}
-    make = Candidate._make
     for name, skip, count, at, n in plan:
         rows: list = []
-        for value in raw[at : at + n]:
-            if value is None:
+        for chunk in found[at : at + n]:
+            if chunk is _NONE:
                 break
-            rows += json.loads(value)
-        out[name] = [make(r) for r in rows[skip : skip + count]]
-    return json.loads(raw[0]), out
+            rows += chunk
+        out[name] = rows[skip : skip + count]
+    return found[0], out
+
+
+def _fetch(market: str, version: str, keys: list[str]) -> list:
+    client = redis_client()
+    if client is not None:
+        return client.mget(keys)
+    data = cache.get(_pool_key(market, version)) or {}
+    return [data.get(k) for k in keys]
 
 
 def kv_get_many(keys: list[str]) -> list:
@@ -168,6 +192,28 @@ def kv_get_many(keys: list[str]) -> list:
         return client.mget(full) if full else []
     found = cache.get_many(full)
     return [found.get(k) for k in full]
+
+
+_MISSING = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 0 then out[#out + 1] = i - 1 end
+end
+return out
+"""
+
+
+def kv_missing(keys: list[str]) -> list[str]:
+    """Which of ``keys`` hold nothing: one round trip whose reply is only their indexes
+    (an MGET would carry every value back just to be dropped)."""
+    full = [prefix() + k for k in keys]
+    if not full:
+        return []
+    client = redis_client()
+    if client is not None:
+        return [keys[i] for i in client.eval(_MISSING, len(full), *full)]
+    found = cache.get_many(full)
+    return [k for k, f in zip(keys, full, strict=True) if f not in found]
 
 
 def kv_set_many(values: dict[str, str], ttl: int) -> None:
@@ -195,3 +241,4 @@ def kv_delete(keys) -> None:
 def forget_local_memo() -> None:
     """Tests and management commands that swap stores between calls use this."""
     _version_memo.clear()
+    _decoded.clear()
