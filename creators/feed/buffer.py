@@ -16,7 +16,7 @@ import json
 import time
 
 from ..models import EngagementBatch
-from .store import prefix, redis_client
+from .store import prefix, redis_client, run_script
 
 _CLAIM = """
 local items = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
@@ -59,7 +59,7 @@ def claim_redis(limit: int) -> list[dict] | None:
     leftover = client.lrange(inflight, 0, -1)
     if leftover:
         return [json.loads(raw) for raw in leftover]
-    items = client.eval(_CLAIM, 2, queue, inflight, limit)
+    items = run_script(client, _CLAIM, keys=(queue, inflight), args=(limit,))
     return [json.loads(raw) for raw in items]
 
 

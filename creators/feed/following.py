@@ -98,16 +98,6 @@ end
 return 1
 """
 
-_scripts: dict = {}
-
-
-def _script(client, name: str, source: str):
-    key = (id(client), name)
-    found = _scripts.get(key)
-    if found is None:
-        found = _scripts[key] = client.register_script(source)
-    return found
-
 
 def member(us: int, video_id: int) -> str:
     return f"{_US - us:017d}{_ID - video_id:012d}"
@@ -127,10 +117,9 @@ def read(user_id: int, viewer_key: str, position: str, limit: int):
     client = store.redis_client()
     if client is None:
         return None
-    page = _script(client, "page", _PAGE)
     args = [store.prefix(), viewer_key, position, limit, MERGE_MAX]
     for _ in range(3):
-        got = page(args=args)
+        got = store.run_script(client, _PAGE, args=args)
         if not got[0]:
             return None, None, []
         status = got[1].decode() if isinstance(got[1], bytes) else got[1]
@@ -161,7 +150,7 @@ def recent_build(creators: list[int]) -> None:
         ms = sorted(by_creator[c])
         end = "~more" if len(ms) > RECENT_N else "~all"
         entries.append([c, (gen or b"").decode(), [*ms[:RECENT_N], end]])
-    _script(client, "store", _STORE)(args=[p, RECENT_TTL_S, json.dumps(entries)])
+    store.run_script(client, _STORE, args=[p, RECENT_TTL_S, json.dumps(entries)])
 
 
 def recent_forget(creator_id: int) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from .store import SESSION_TTL_S, prefix, redis_client
+from .store import SESSION_TTL_S, prefix, redis_client, run_script
 
 MAX_ENTRIES = 1500  # after this a session ends; the next first page starts a new one
 
@@ -142,7 +142,7 @@ def claim(uid: int, size: int) -> Slice | None:
     """The next ``size`` entries of the viewer's live session (None without one)."""
     client = redis_client()
     if client is not None:
-        return _slice(client.eval(_CLAIM, 0, prefix(), uid, size))
+        return _slice(run_script(client, _CLAIM, args=(prefix(), uid, size)))
     sid = cache.get(_k("fy", str(uid)))
     meta = cache.get(_k("fym", sid)) if sid else None
     if meta is None:
@@ -163,7 +163,7 @@ def claim_with_state(uid: int, size: int, state_key: str, follow_state: bool):
     if client is None:
         return None
     mode = "" if follow_state else "foryou"
-    got = client.eval(_CLAIM_WITH_STATE, 0, prefix(), uid, size, state_key, mode)
+    got = run_script(client, _CLAIM_WITH_STATE, args=(prefix(), uid, size, state_key, mode))
     state, status = got[0] or None, got[1].decode() if isinstance(got[1], bytes) else got[1]
     return state, _slice(got[2:]) if status == "ok" else None, status == "mode"
 
@@ -172,7 +172,7 @@ def read(sid: str, start: int, size: int) -> Slice | None:
     """Entries ``start``.. of a session, moving its head past them (None if expired)."""
     client = redis_client()
     if client is not None:
-        return _slice(client.eval(_READ, 0, prefix(), sid, start, size))
+        return _slice(run_script(client, _READ, args=(prefix(), sid, start, size)))
     meta = cache.get(_k("fym", sid))
     if meta is None:
         return None
@@ -234,7 +234,7 @@ def extend_begin(sid: str):
     holds it, or ``EXPIRED``. One round trip."""
     client = redis_client()
     if client is not None:
-        got = client.eval(_BEGIN, 0, prefix(), sid)
+        got = run_script(client, _BEGIN, args=(prefix(), sid))
         if not got:
             return None
         if len(got) == 1:

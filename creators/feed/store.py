@@ -69,6 +69,19 @@ def redis_client():
         return client
 
 
+_scripts: dict = {}
+
+
+def run_script(client, source: str, keys=(), args=()):
+    """A Lua script by its SHA (EVALSHA; redis-py loads it again after a Redis restart),
+    so a request sends neither the body nor makes Redis hash it."""
+    key = (id(client), source)
+    script = _scripts.get(key)
+    if script is None:
+        script = _scripts[key] = client.register_script(source)
+    return script(keys=list(keys), args=list(args))
+
+
 CHUNK = 50  # pools are stored in chunks, so a reader decodes only what it reads
 
 
@@ -211,7 +224,7 @@ def kv_missing(keys: list[str]) -> list[str]:
         return []
     client = redis_client()
     if client is not None:
-        return [keys[i] for i in client.eval(_MISSING, len(full), *full)]
+        return [keys[i] for i in run_script(client, _MISSING, keys=full)]
     found = cache.get_many(full)
     return [k for k, f in zip(keys, full, strict=True) if f not in found]
 
