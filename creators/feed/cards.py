@@ -1,16 +1,19 @@
 """Pre-serialised feed cards: what every viewer sees of a video, cached per video.
 
-A page reads its cards with one Redis round trip (MGET of JSON strings); misses are built
-with one query (a LEFT JOIN from videos to their tagged products) and cached. Cards live
-a short time and are dropped explicitly when what they show changes: ``cards_forget``
-after counters are folded, ``cards_forget_for_products`` when a product's price or stock
-changes.
+A card is stored as its stamp (a hash of its JSON, ``STAMP_LEN`` characters) followed by
+the JSON. Each worker keeps the cards it decoded by (video id, stamp), so a page's Lua
+call returns only the stamps (GETRANGE) and the cards come from memory; a stamp the
+worker has not seen costs one MGET of the whole values. Misses are built with one query
+(a LEFT JOIN from videos to their tagged products) and cached. Cards live a short time
+and are dropped explicitly when what they show changes: ``cards_forget`` after counters
+are folded, ``cards_forget_for_products`` when a product's price or stock changes.
 
 What differs per viewer (liked, following, reasons) is laid over a copy in ``overlay``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from django.core.files.storage import default_storage
@@ -208,22 +211,32 @@ class Item(dict):
     __slots__ = ("raw",)
 
 
-_decoded: dict = {}  # card JSON -> Card: most pages show cards this worker decoded before
+STAMP_LEN = 16
+# (video id, stamp) -> Card: most pages show cards this worker decoded before.
+_decoded: dict[tuple[int, str], Card] = {}
 _DECODED_MAX = 5000
 
 
-def _card(raw) -> Card:
-    card = _decoded.get(raw)
+def _stamp_of(stored) -> str:
+    stamp = stored[:STAMP_LEN]
+    return stamp.decode() if isinstance(stamp, bytes) else stamp
+
+
+def _card(video_id: int, stored) -> Card:
+    """The card from its stored value (stamp + JSON), decoded once per worker."""
+    key = (video_id, _stamp_of(stored))
+    card = _decoded.get(key)
     if card is None:
         if len(_decoded) >= _DECODED_MAX:
             _decoded.clear()
-        card = _decoded[raw] = Card(json.loads(raw))
-        card.raw = raw
+        card = _decoded[key] = Card(json.loads(stored[STAMP_LEN:]))
+        card.raw = stored
     return card
 
 
-def _dumps(card: dict) -> str:
-    return json.dumps(card, separators=(",", ":"))
+def _stored(card: dict) -> str:
+    text = json.dumps(card, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=STAMP_LEN // 2).hexdigest() + text
 
 
 def card_keys(video_ids: list[int]) -> list[str]:
@@ -238,13 +251,29 @@ def cards_get(video_ids: list[int]) -> dict[int, Card]:
 def cards_from(video_ids: list[int], raw: list) -> dict[int, Card]:
     """The cards from what was read under ``card_keys(video_ids)``, misses built (one
     query) and cached."""
-    cards = {v: _card(r) for v, r in zip(video_ids, raw, strict=True) if r is not None}
+    cards = {v: _card(v, r) for v, r in zip(video_ids, raw, strict=True) if r is not None}
     missing = [v for v in video_ids if v not in cards]
     if missing:
-        built = {v: _dumps(c) for v, c in cards_build(missing).items()}
+        built = {v: _stored(c) for v, c in cards_build(missing).items()}
         if built:
             store.kv_set_many({_KEY.format(v): c for v, c in built.items()}, CARD_TTL_S)
-        cards.update((v, _card(c)) for v, c in built.items())
+        cards.update((v, _card(v, c)) for v, c in built.items())
+    return cards
+
+
+def cards_from_stamps(video_ids: list[int], stamps: list) -> dict[int, Card]:
+    """The cards whose stamps a page's Lua call read (``None`` or empty: no card): from
+    this worker's memory, the rest read whole (one MGET) or built."""
+    cards: dict[int, Card] = {}
+    unknown: list[int] = []
+    for v, stamp in zip(video_ids, stamps, strict=True):
+        card = _decoded.get((v, _stamp_of(stamp))) if stamp else None
+        if card is None:
+            unknown.append(v)
+        else:
+            cards[v] = card
+    if unknown:
+        cards.update(cards_get(unknown))
     return cards
 
 
@@ -266,7 +295,7 @@ def cards_refresh(video_ids) -> int:
     for start in range(0, len(ids), 500):
         built = cards_build(ids[start : start + 500])
         store.kv_set_many(
-            {_KEY.format(v): _dumps(c) for v, c in built.items()},
+            {_KEY.format(v): _stored(c) for v, c in built.items()},
             CARD_TTL_S,
         )
         gone = set(ids[start : start + 500]) - set(built)

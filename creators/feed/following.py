@@ -1,6 +1,6 @@
 """Following pages from Redis: each creator's newest published videos in a sorted set,
-merged for a viewer in one Lua call that also reads the viewer's state and the page's
-cards, so a page is one round trip however many videos there are.
+merged for a viewer in one Lua call that also reads the viewer's state and the stamps of
+the page's cards, so a page is one round trip however many videos there are.
 
 A creator's list (``recent:<creator>``) holds up to ``RECENT_N`` members, all scored 0
 and ordered by their text: ``member()`` spells (published_at, id) so that ascending text
@@ -23,6 +23,7 @@ import json
 from django.db import transaction
 
 from . import store
+from .cards import STAMP_LEN
 from .keyset import newest_per_creator
 
 RECENT_N = 100
@@ -31,8 +32,8 @@ MERGE_MAX = 200
 _US, _ID = 10**17, 10**12
 
 # ARGV: prefix, viewer key, position member ('' for the first page), limit, MERGE_MAX.
-# Returns {viewer JSON | false, status, members, cards}: status 'ok' (members joined by
-# ',', cards by newlines, '' for a missing one: compact JSON has no raw newline), 'sql'
+# Returns {viewer JSON | false, status, members, stamps}: status 'ok' (members joined by
+# ',', the cards' stamps by newlines, '' for a missing card), 'sql'
 # (the keyset query must answer), or 'missing' and the creators whose lists are missing.
 _PAGE = """
 local p, pos, limit = ARGV[1], ARGV[3], tonumber(ARGV[4])
@@ -65,17 +66,16 @@ local n = math.min(#got, limit)
 for _, cut in ipairs(cuts) do
   if n < limit or got[n] > cut then return {raw, 'sql'} end
 end
-local page, keys = {}, {}
+local page, cards = {}, {}
 for i = 1, n do
   page[i] = got[i]
-  keys[i] = p .. 'card:' .. string.format('%d', 1000000000000 - tonumber(string.sub(got[i], 18)))
+  local id = string.format('%d', 1000000000000 - tonumber(string.sub(got[i], 18)))
+  cards[i] = redis.call('GETRANGE', p .. 'card:' .. id, 0, STAMP_END)
 end
 if n == 0 then return {raw, 'ok', '', ''} end
-local cards = redis.call('MGET', unpack(keys))
-for i = 1, n do cards[i] = cards[i] or '' end
 -- one string each: a reply of four parts parses much faster than of 2n + 2
 return {raw, 'ok', table.concat(page, ','), table.concat(cards, string.char(10))}
-"""
+""".replace("STAMP_END", str(STAMP_LEN - 1))
 
 # ARGV: prefix, ttl, JSON [[creator, generation seen, [members...]], ...]
 _STORE = """
@@ -111,7 +111,7 @@ def unmember(m) -> tuple[int, int]:
 
 
 def read(user_id: int, viewer_key: str, position: str, limit: int):
-    """(viewer JSON or None, rows or None, cards' JSON) for a Following page: rows are
+    """(viewer JSON or None, rows or None, cards' stamps) for a Following page: rows are
     (video id, published_at µs), newest first after ``position`` (a ``member``). Rows
     None: the keyset query must answer. None when there is no Redis."""
     client = store.redis_client()

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from ..models import FeedMode
 from . import pools, sessions
 from . import reasons as R
-from .cards import cards_ensure, cards_from
+from .cards import cards_ensure, cards_from_stamps
 from .cursors import CursorExpired, decode, encode
 from .keyset import keyset_rows, position_of
 from .pages import FeedPage, _Entry, _items
@@ -220,6 +220,6 @@ def page_for_you(
         token = encode({"m": FeedMode.FOR_YOU, "u": uid, "s": sl.sid, "o": stop})
     ids = [e.id for e in entries]
     cards = None
-    if sl.cards and all(i in sl.cards for i in ids):  # read with the slice
-        cards = cards_from(ids, [sl.cards[i] for i in ids])
+    if sl.cards and all(i in sl.cards for i in ids):  # stamps read with the slice
+        cards = cards_from_stamps(ids, [sl.cards[i] for i in ids])
     return FeedPage(mode=FeedMode.FOR_YOU, items=_items(entries, state, cards), cursor=token)

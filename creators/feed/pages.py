@@ -93,7 +93,7 @@ def page_newest(*, state, market_code: str, cursor: str | None, size: int) -> Fe
 
 def page_following(*, user_id: int, cursor: str | None, size: int) -> FeedPage:
     """Newest videos of the followed creators: from the creators' lists in Redis with
-    the viewer's state and the page's cards, in one round trip (``following.read``), else
+    the viewer's state and the page's card stamps, in one round trip (``following.read``), else
     the keyset query with the follows joined in SQL and one cache read."""
     position = decode(cursor, mode=FOLLOWING, viewer_id=user_id)["p"] if cursor else None
     at = ""
@@ -105,7 +105,7 @@ def page_following(*, user_id: int, cursor: str | None, size: int) -> FeedPage:
         rows = [(vid, 0, us) for vid, us in rows]
         more, rows = len(rows) > size, rows[:size]
         ids = [r[0] for r in rows]
-        raw_cards = got[2][:size]
+        cards = C.cards_from_stamps(ids, got[2][:size])
     else:
         rows = keyset_rows(position=position, limit=size + 1, follower=user_id)
         more, rows = len(rows) > size, rows[:size]
@@ -113,9 +113,10 @@ def page_following(*, user_id: int, cursor: str | None, size: int) -> FeedPage:
         keys = C.card_keys(ids) if raw_state else [viewer_key(user_id), *C.card_keys(ids)]
         raw = store.kv_get_many(keys)
         raw_state, raw_cards = (raw_state, raw) if raw_state else (raw[0], raw[1:])
+        cards = C.cards_from(ids, raw_cards)
     state = viewer_state_from(user_id, raw_state)
     entries = [_Entry(r[0], r[1], []) for r in rows]
-    items = _items(entries, state, C.cards_from(ids, raw_cards))
+    items = _items(entries, state, cards)
     fresh_after = (time.time() - 3 * 86400) * 1_000_000
     fresh = {r[0] for r in rows if r[2] >= fresh_after}
     for item in items:  # the handle comes with the card

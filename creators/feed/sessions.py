@@ -2,7 +2,7 @@
 
 A session is a list of ranked entries ``[video id, creator id, reasons]`` plus a small
 meta record and a head (how far anything has been served). A page is one Lua call that
-reads its slice (and the slice's cached cards) and moves the head, so:
+reads its slice (and the stamps of the slice's cached cards) and moves the head, so:
 
 - a new first page (a reload, another tab) continues from the head: nothing already
   served comes again, and concurrent first pages get disjoint slices (INCRBY);
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
+from .cards import STAMP_LEN
 from .store import SESSION_TTL_S, prefix, redis_client, run_script
 
 MAX_ENTRIES = 1500  # after this a session ends; the next first page starts a new one
@@ -36,12 +37,12 @@ local items = redis.call('LRANGE', p .. 'fyl:' .. sid, stop - size, stop - 1)
 local cards = {}
 for i, item in ipairs(items) do
   local id = string.match(item, '^%[(%d+),')
-  cards[i] = id and redis.call('GET', p .. 'card:' .. id) or ''
+  cards[i] = id and redis.call('GETRANGE', p .. 'card:' .. id, 0, STAMP_END) or ''
 end
 local nl = string.char(10)
 return {sid, meta, stop - size, redis.call('LLEN', p .. 'fyl:' .. sid),
   table.concat(items, nl), table.concat(cards, nl)}
-"""
+""".replace("STAMP_END", str(STAMP_LEN - 1))
 # A first page with the viewer's state: ARGV as _CLAIM's, then the state's key and the
 # mode asked for ('' follows the state's remembered mode). Returns {state JSON | false,
 # 'ok', ...as _CLAIM} / {state, 'none'} (no live session) / {state, 'mode'} (the viewer
@@ -74,12 +75,12 @@ local items = redis.call('LRANGE', p .. 'fyl:' .. sid, start, start + size - 1)
 local cards = {}
 for i, item in ipairs(items) do
   local id = string.match(item, '^%[(%d+),')
-  cards[i] = id and redis.call('GET', p .. 'card:' .. id) or ''
+  cards[i] = id and redis.call('GETRANGE', p .. 'card:' .. id, 0, STAMP_END) or ''
 end
 local nl = string.char(10)
 return {sid, meta, start, redis.call('LLEN', p .. 'fyl:' .. sid),
   table.concat(items, nl), table.concat(cards, nl)}
-"""
+""".replace("STAMP_END", str(STAMP_LEN - 1))
 
 
 @dataclass
@@ -89,7 +90,8 @@ class Slice:
     meta: dict
     length: int  # entries stored so far
     entries: list[list]
-    # The entries' cached cards as read with them (Redis only): {video id: JSON or None}
+    # The stamps of the entries' cached cards, read with them (Redis only):
+    # {video id: stamp or None}
     cards: dict = field(default_factory=dict)
 
 
@@ -123,8 +125,8 @@ def entry_json(entry) -> str:
 def _slice(result) -> Slice | None:
     if not result:
         return None
-    # Items and cards come joined by newlines (compact JSON has none; '' for a missing
-    # card): a reply of six parts parses much faster in redis-py than one of 2n + 4.
+    # Items and card stamps come joined by newlines (compact JSON has none; '' for a
+    # missing card): a reply of six parts parses much faster in redis-py than one of 2n + 4.
     sid, meta, start, length, items, cards = result
     entries = _entries(items)
     cards = [c or None for c in cards.split(b"\n")] if entries else []

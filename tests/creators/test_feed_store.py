@@ -10,8 +10,8 @@ import uuid
 import pytest
 from django.core import signing
 
+from creators.feed import cards, sessions, store
 from creators.feed import reasons as R
-from creators.feed import sessions, store
 from creators.feed.cursors import decode, encode
 from creators.feed.ranking import Candidate
 
@@ -142,3 +142,49 @@ def test_cursors_signed_before_this_change_still_decode():
     old = signing.dumps(payload, salt="creators.feed.cursor", compress=True)
     assert decode(old, mode="foryou", viewer_id=7) == payload
     assert decode(encode(payload), mode="foryou", viewer_id=7) == payload
+
+
+@pytest.fixture
+def card_reads(monkeypatch):
+    """The video ids each whole-card read asked the store for."""
+    asked: list[list[int]] = []
+    real = cards.cards_get
+
+    def counted(video_ids):
+        asked.append(list(video_ids))
+        return real(video_ids)
+
+    monkeypatch.setattr(cards, "cards_get", counted)
+    return asked
+
+
+def _put_card(video_id: int, caption: str) -> str:
+    """Store a card as the card builder would; returns its stamp."""
+    stored = cards._stored({"id": video_id, "caption": caption})
+    store.kv_set_many({f"card:{video_id}": stored}, 60)
+    return stored[: cards.STAMP_LEN]
+
+
+@pytest.mark.django_db
+def test_a_card_is_read_whole_only_when_its_stamp_is_new_to_the_worker(card_reads):
+    first = _put_card(5, "before")
+    assert cards.cards_from_stamps([5], [first])[5]["caption"] == "before"
+    assert card_reads == [[5]]
+    assert cards.cards_from_stamps([5], [first.encode()])[5]["caption"] == "before"
+    assert card_reads == [[5]]  # known stamp (bytes, as Redis returns it): from memory
+
+    changed = _put_card(5, "after")  # rewritten in place, as the fold's write-through does
+    assert changed != first
+    assert cards.cards_from_stamps([5], [changed])[5]["caption"] == "after"
+    assert card_reads == [[5], [5]]
+
+    # No stamp (no card cached) and no published video behind it: no card, no error.
+    assert cards.cards_from_stamps([6], [None]) == {}
+    assert cards.cards_from_stamps([6], [b""]) == {}
+
+
+def test_the_stamp_is_a_hash_of_the_cards_json():
+    a = cards._stored({"id": 1, "caption": "x"})
+    assert a[cards.STAMP_LEN :] == '{"id":1,"caption":"x"}'
+    assert a[: cards.STAMP_LEN] == cards._stored({"id": 1, "caption": "x"})[: cards.STAMP_LEN]
+    assert a[: cards.STAMP_LEN] != cards._stored({"id": 1, "caption": "y"})[: cards.STAMP_LEN]
