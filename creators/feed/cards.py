@@ -212,6 +212,7 @@ class Item(dict):
 
 
 STAMP_LEN = 16
+_UNSTAMPED = (b"{", "{")  # a card cached before stamps (bare JSON): rebuilt, as a miss
 # (video id, stamp) -> Card: most pages show cards this worker decoded before.
 _decoded: dict[tuple[int, str], Card] = {}
 _DECODED_MAX = 5000
@@ -251,7 +252,11 @@ def cards_get(video_ids: list[int]) -> dict[int, Card]:
 def cards_from(video_ids: list[int], raw: list) -> dict[int, Card]:
     """The cards from what was read under ``card_keys(video_ids)``, misses built (one
     query) and cached."""
-    cards = {v: _card(v, r) for v, r in zip(video_ids, raw, strict=True) if r is not None}
+    cards = {
+        v: _card(v, r)
+        for v, r in zip(video_ids, raw, strict=True)
+        if r is not None and r[:1] not in _UNSTAMPED
+    }
     missing = [v for v in video_ids if v not in cards]
     if missing:
         built = {v: _stored(c) for v, c in cards_build(missing).items()}

@@ -188,3 +188,9 @@ def test_the_stamp_is_a_hash_of_the_cards_json():
     assert a[cards.STAMP_LEN :] == '{"id":1,"caption":"x"}'
     assert a[: cards.STAMP_LEN] == cards._stored({"id": 1, "caption": "x"})[: cards.STAMP_LEN]
     assert a[: cards.STAMP_LEN] != cards._stored({"id": 1, "caption": "y"})[: cards.STAMP_LEN]
+
+
+@pytest.mark.django_db
+def test_a_card_cached_before_stamps_is_treated_as_a_miss():
+    store.kv_set_many({"card:7": '{"id":7,"caption":"old format"}'}, 60)
+    assert cards.cards_get([7]) == {}  # no published video 7: nothing to rebuild, no error
