@@ -55,6 +55,20 @@ def transfers(monkeypatch):
     return calls
 
 
+@pytest.fixture
+def closed_account_payout(eager, markets):
+    """Casey earns 20.00 but pays out to a closed account: the week's payout fails. Gives
+    casey and that payout."""
+    us = markets["US"]
+    casey = make_creator(us)
+    casey.payout_destination = "fail-closed-account"
+    casey.save()
+    _earned(us, [casey])
+    with orders_support.committed():
+        payouts_build(as_of=MONDAY)
+    return casey, Payout.objects.get(payee_type="creator")
+
+
 def test_weekly_batch_pays_each_payee_once(markets, transfers):
     us = markets["US"]
     casey, dana = make_creator(us, "casey"), make_creator(us, "dana")
@@ -133,15 +147,8 @@ def test_a_batch_killed_midway_and_run_again_pays_nobody_twice(markets, monkeypa
     assert_ledger_ok()
 
 
-def test_a_refused_transfer_fails_and_returns_the_balance_then_retry_pays(markets):
-    us = markets["US"]
-    casey = make_creator(us)
-    casey.payout_destination = "fail-closed-account"
-    casey.save()
-    _earned(us, [casey])
-    with orders_support.committed():
-        payouts_build(as_of=MONDAY)
-    payout = Payout.objects.get(payee_type="creator")
+def test_a_refused_transfer_fails_and_returns_the_balance_then_retry_pays(closed_account_payout):
+    casey, payout = closed_account_payout
     assert payout.status == PayoutStatus.FAILED and "closed" in payout.failure_reason.lower()
     assert creator_balance(casey, AccountKind.CREATOR_AVAILABLE) == 2000
     # The commission stays with its payout, still available, for a retry to send.
@@ -194,15 +201,8 @@ def test_commands_settle_and_pay(markets, capsys):
     call_command("ledger_check")
 
 
-def test_a_retry_after_a_later_payout_paid_the_balance_is_refused(markets):
-    us = markets["US"]
-    casey = make_creator(us)
-    casey.payout_destination = "fail-closed-account"
-    casey.save()
-    _earned(us, [casey])
-    with orders_support.committed():
-        payouts_build(as_of=MONDAY)
-    failed = Payout.objects.get(payee_type="creator")
+def test_a_retry_after_a_later_payout_paid_the_balance_is_refused(closed_account_payout):
+    casey, failed = closed_account_payout
     casey.payout_destination = ""
     casey.save()
     with orders_support.committed():
@@ -217,15 +217,9 @@ def test_a_retry_after_a_later_payout_paid_the_balance_is_refused(markets):
     assert_ledger_ok()
 
 
-def test_a_retry_sends_only_what_its_payout_covered(markets):
+def test_a_retry_sends_only_what_its_payout_covered(markets, closed_account_payout):
+    casey, failed = closed_account_payout
     us = markets["US"]
-    casey = make_creator(us)
-    casey.payout_destination = "fail-closed-account"
-    casey.save()
-    _earned(us, [casey])
-    with orders_support.committed():
-        payouts_build(as_of=MONDAY)
-    failed = Payout.objects.get(payee_type="creator")
     first = Commission.objects.get()
     _earned(us, [casey])  # a second commission released after the failure
     casey.payout_destination = ""
