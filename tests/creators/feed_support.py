@@ -1,37 +1,19 @@
 """Shared set-up of the feed tests: keys of each test's own in the shared Redis, a small
 market of creators, products and published videos (``World``), and helpers that page
 through the feed API.
-
-A module uses the fixtures by binding them: ``_own_keys, world = feed_support._own_keys,
-feed_support.world`` (``_own_keys`` is autouse wherever it is bound)."""
+(The ``world`` fixture and each test's own feed keys are in ``conftest.py``.)"""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from creators.feed import store
 from creators.feed.feeds import pools_refresh
 from creators.models import Creator, Video, VideoProduct, VideoStatus
 from tests.factories import CategoryFactory, ProductFactory, SellerFactory, UserFactory
 from tests.factories import ensure_markets as _ensure_markets
-
-
-@pytest.fixture(autouse=True)
-def _own_keys(settings):
-    """Pools and sessions under a prefix of this test's own (Redis is shared)."""
-    settings.FEED_KEY_PREFIX = f"test-feed:{uuid.uuid4().hex[:8]}:"
-    store.forget_local_memo()
-    yield
-    client = store.redis_client()
-    if client is not None:
-        keys = list(client.scan_iter(f"{settings.FEED_KEY_PREFIX}*", count=500))
-        if keys:
-            client.delete(*keys)
 
 
 class World:
@@ -78,11 +60,6 @@ class World:
         for i, p in enumerate(products, start=1):
             VideoProduct.objects.create(video=video, product=p, position=i)
         return video
-
-
-@pytest.fixture
-def world():
-    return World()
 
 
 def viewer(world, name="viewer"):

@@ -17,26 +17,9 @@ from creators.feed.viewer import viewer_state
 from creators.models import EngagementBatch, FeedProfile, ProcessedEvent, Video, VideoLike
 from creators.services import engagement
 from creators.services.engagement import engagement_fold, engagement_record_purchase
-from tests.creators.test_feed_api import World, client_for, viewer
+from tests.creators.feed_support import client_for, viewer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _own_keys(settings):
-    settings.FEED_KEY_PREFIX = f"test-events:{uuid.uuid4().hex[:8]}:"
-    store.forget_local_memo()
-    yield
-    client = store.redis_client()
-    if client is not None:
-        keys = list(client.scan_iter(f"{settings.FEED_KEY_PREFIX}*", count=500))
-        if keys:
-            client.delete(*keys)
-
-
-@pytest.fixture
-def world():
-    return World()
 
 
 @pytest.fixture

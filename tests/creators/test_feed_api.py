@@ -15,15 +15,10 @@ from creators.feed.cards import cards_forget
 from creators.feed.feeds import pools_refresh
 from creators.models import Creator, FeedProfile, Follow, Video, VideoProduct, VideoStatus
 from marketplace.markets import markets_by_code
-from tests.creators import feed_support
-
-# test_events, test_taps and test_feed_fast_reads import these from here.
-from tests.creators.feed_support import World, client_for, fill, page_through, viewer  # noqa: F401
+from tests.creators.feed_support import client_for, fill, page_through, viewer
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-_own_keys, world = feed_support._own_keys, feed_support.world
 
 
 def test_item_shape_products_and_tap_links(world):

@@ -13,15 +13,9 @@ from rest_framework.views import APIView
 
 from creators.feed import fast_reads
 from creators.models import Follow
-
-from .test_feed_api import World, _own_keys, fill, viewer  # noqa: F401 (_own_keys: autouse)
+from tests.creators.feed_support import fill, viewer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return World()
 
 
 def token_client(user) -> APIClient:

@@ -4,7 +4,6 @@ raced a change not stored."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -17,18 +16,6 @@ from creators.models import Follow, Video, VideoStatus
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
-
-
-@pytest.fixture(autouse=True)
-def _own_keys(settings):
-    settings.FEED_KEY_PREFIX = f"test-follow:{uuid.uuid4().hex[:8]}:"
-    store.forget_local_memo()
-    yield
-    client = store.redis_client()
-    if client is not None:
-        keys = list(client.scan_iter(f"{settings.FEED_KEY_PREFIX}*", count=500))
-        if keys:
-            client.delete(*keys)
 
 
 @pytest.fixture

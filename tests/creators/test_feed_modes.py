@@ -7,12 +7,9 @@ import pytest
 
 from creators.feed.feeds import pools_refresh
 from creators.models import FeedProfile, Follow
-from tests.creators import feed_support
 from tests.creators.feed_support import client_for, fill, page_through, publish_more, viewer
 
 pytestmark = pytest.mark.django_db
-
-_own_keys, world = feed_support._own_keys, feed_support.world
 
 
 def test_popular_mode_pages_never_repeat_or_skip_while_videos_are_published(world):

@@ -7,12 +7,9 @@ import pytest
 
 from creators.feed.feeds import pools_refresh
 from creators.models import FeedProfile, Video, VideoStatus
-from tests.creators import feed_support
 from tests.creators.feed_support import fill, viewer
 
 pytestmark = pytest.mark.django_db
-
-_own_keys, world = feed_support._own_keys, feed_support.world
 
 
 def test_the_feed_page_renders_videos_chips_and_reasons_without_javascript(world):

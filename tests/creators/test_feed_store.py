@@ -5,7 +5,6 @@ give exactly what the long way gives."""
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 from django.core import signing
@@ -14,19 +13,6 @@ from creators.feed import cards, sessions, store
 from creators.feed import reasons as R
 from creators.feed.cursors import decode, encode
 from creators.feed.ranking import Candidate
-
-
-@pytest.fixture(autouse=True)
-def _own_prefix(settings):
-    settings.FEED_KEY_PREFIX = f"test-store:{uuid.uuid4().hex[:8]}:"
-    store.forget_local_memo()
-    yield
-    store.forget_local_memo()
-    client = store.redis_client()
-    if client is not None:
-        keys = list(client.scan_iter(f"{settings.FEED_KEY_PREFIX}*", count=500))
-        if keys:
-            client.delete(*keys)
 
 
 def _candidates(n: int, first_id: int = 1) -> list[Candidate]:

@@ -8,29 +8,11 @@ import uuid
 import pytest
 from django.test import Client
 
-from creators.feed import store
 from creators.models import ProductTap, TapSource, Video, VideoStatus
 from creators.services.engagement import engagement_fold
-from tests.creators.test_feed_api import World, viewer
+from tests.creators.feed_support import viewer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _own_keys(settings):
-    settings.FEED_KEY_PREFIX = f"test-taps:{uuid.uuid4().hex[:8]}:"
-    store.forget_local_memo()
-    yield
-    client = store.redis_client()
-    if client is not None:
-        keys = list(client.scan_iter(f"{settings.FEED_KEY_PREFIX}*", count=500))
-        if keys:
-            client.delete(*keys)
-
-
-@pytest.fixture
-def world():
-    return World()
 
 
 @pytest.fixture
