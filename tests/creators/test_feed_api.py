@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from creators.feed import store
-from creators.feed.cards import cards_forget
+from creators.feed.cards import cards_forget, cards_refresh
 from creators.feed.feeds import pools_refresh
 from creators.models import Creator, FeedProfile, Follow, Video, VideoProduct, VideoStatus
 from marketplace.markets import markets_by_code
@@ -61,6 +61,26 @@ def test_cards_follow_price_and_stock_changes(world):
     variant_set_stock(variant=variant, stock=0)  # saves the product: cards are dropped
     chip = client_for().get(url).json()["results"][0]["products"][0]
     assert chip["price"] == "8.00" and chip["in_stock"] is False
+
+
+@pytest.mark.parametrize("url", ["/api/feed/following/", "/api/feed/?mode=newest"])
+def test_a_card_rewritten_in_place_shows_on_the_next_page(world, url):
+    """The fold rewrites a card without dropping it first; each worker remembers cards by
+    their stamp, so the next page must still show what changed."""
+    maker = world.creator("counted")
+    video = world.video(maker)
+    me = viewer(world)
+    Follow.objects.create(follower=me, creator=maker)
+    pools_refresh(market_codes=["US"], force=True)
+    client = client_for(me)
+
+    def views():
+        return client.get(url).json()["results"][0]["counts"]["views"]
+
+    assert views() == views() == 0  # the second from the worker's memory (Redis: by stamp)
+    Video.objects.filter(pk=video.pk).update(view_count=1234)
+    cards_refresh([video.pk])
+    assert views() == 1234
 
 
 def test_bad_cursor_is_a_400_with_a_code(world):
