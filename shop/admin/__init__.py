@@ -5,15 +5,15 @@ and importing each module registers its screens.
 - ``catalog``: categories, products (variants and images inline)
 - ``stock``: stock per variant, editable in the list
 - ``deals``: deals and their state
-- ``shop.admin_orders``: orders, payments, refunds, returns, stock holds
-- ``shop.admin_payouts``: payouts (approve, retry, the weekly run)
+- ``orders``: orders, payments, refunds, returns, stock holds
+- ``payouts``: payouts (approve, retry, the weekly run)
 
 Every changelist fetches what its columns show with ``list_select_related`` or one
 prefetch, so a page costs the same queries for 10 rows or 100 (pinned in
 tests/shop/test_admin.py).
 """
 
-from .. import admin_orders, admin_payouts
+from . import orders, payouts
 from .catalog import CategoryAdmin, ProductAdmin
 from .deals import DealAdmin, deal_state
 from .sellers import SellerAdmin
@@ -25,7 +25,7 @@ __all__ = [
     "ProductAdmin",
     "SellerAdmin",
     "VariantAdmin",
-    "admin_orders",
-    "admin_payouts",
     "deal_state",
+    "orders",
+    "payouts",
 ]

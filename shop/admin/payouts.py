@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from marketplace.errors import DomainError
 from marketplace.money import format_money
 
-from .models import Payout, PayoutStatus
-from .services.payouts import payout_approve, payout_period, payout_retry, payouts_build
-from .services.payouts_support import payout_statement_csv
+from ..models import Payout, PayoutStatus
+from ..services.payouts import payout_approve, payout_period, payout_retry, payouts_build
+from ..services.payouts_support import payout_statement_csv
 
 
 @admin.register(Payout)

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from marketplace.errors import DomainError
 from marketplace.money import format_money, to_minor
 
-from .models import (
+from ..models import (
     Order,
     OrderLine,
     OrderStatusChange,
@@ -29,9 +29,9 @@ from .models import (
     ReturnStatus,
     StockHold,
 )
-from .services.cancellation import order_cancel
-from .services.refunds import order_refund, order_refundable_minor, refund_execute
-from .services.returns import return_approve
+from ..services.cancellation import order_cancel
+from ..services.refunds import order_refund, order_refundable_minor, refund_execute
+from ..services.returns import return_approve
 
 
 class ReadOnlyInline(admin.TabularInline):
