@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from marketplace.markets import markets_by_code
+from marketplace.static_build import static_build
 
 from . import cache as catalog_cache
 from .context_processors import cart as cart_context
@@ -59,9 +60,9 @@ def _markets_token() -> str:
 
 def key(request, kind: str, *parts: str) -> str:
     """The key of the guest document at this exact URL (scheme, host, path and query: the
-    links on the page carry the query) in the visitor's market."""
+    links on the page carry the query) in the visitor's market, for this static build."""
     url = request.build_absolute_uri()
-    raw = "|".join([url, request.market.code, _markets_token(), *parts])
+    raw = "|".join([url, request.market.code, _markets_token(), static_build(), *parts])
     digest = hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
     return f"{catalog_cache.PREFIX}:doc:{kind}:{digest}"
 
