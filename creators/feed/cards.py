@@ -59,7 +59,7 @@ def share_url(video_id: int) -> str:
 
 
 def compact(number: int | None) -> str:
-    """1234 -> "1.2k": counts on the rail, where space is short (feed.js does the same)."""
+    """1234 -> "1.2k": counts on the rail, where space is short (feed-items.js does the same)."""
     n = int(number or 0)
     for size, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k")):
         if n >= size:

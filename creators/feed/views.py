@@ -1,7 +1,7 @@
 """The feed pages (``/``, ``/following/``), the tap link and the feed mode switch.
 
 The first page is rendered on the server (readable, and linkable, without JavaScript);
-static/js/feed.js plays it and appends later pages from the API.
+static/js/feed.js plays it and static/js/feed-items.js appends later pages from the API.
 """
 
 from __future__ import annotations
