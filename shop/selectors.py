@@ -1,4 +1,5 @@
-"""Reads for the catalog. Each returns a queryset or objects with everything the caller
+"""Reads for the catalog (cart reads: ``shop.cart.selectors``; the seller's own products:
+``shop.seller.selectors``). Each returns a queryset or objects with everything the caller
 renders already fetched: a listing costs the same number of queries for 1 or 100 rows."""
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def search_terms(query: str) -> list[str]:
     return [t for t in query.replace("\x00", "").lower().split() if t][:8]
 
 
-def _first_image_prefetch(path: str = "images") -> Prefetch:
+def first_image_prefetch(path: str = "images") -> Prefetch:
     """A product's images in display order as ``image_list``, reached through ``path``."""
     return Prefetch(
         path, queryset=ProductImage.objects.order_by("position", "id"), to_attr="image_list"
@@ -49,7 +50,7 @@ def product_list(
         qs = qs.filter(category__slug=category)
     return (
         qs.select_related("market")
-        .prefetch_related(_first_image_prefetch())
+        .prefetch_related(first_image_prefetch())
         .order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
     )
 
@@ -222,7 +223,7 @@ def product_detail(*, product_id: int, market_code: str) -> Product:
             Product.objects.visible_in(market_code)
             .select_related("seller", "market", "category")
             .prefetch_related(
-                _first_image_prefetch(),
+                first_image_prefetch(),
                 Prefetch(
                     "variants",
                     queryset=Variant.objects.order_by("position", "id").prefetch_related(
@@ -249,86 +250,11 @@ def live_deal_for_variant(*, variant_id: int) -> Deal | None:
     return Deal.objects.live().filter(variant_id=variant_id).order_by("price_minor").first()
 
 
-def seller_products(*, seller) -> QuerySet[Product]:
-    """Every product of one seller, any status: the seller center's and seller API's base."""
-    return (
-        Product.objects.filter(seller=seller)
-        .select_related("market", "category")
-        .prefetch_related(_first_image_prefetch())
-        .order_by("-updated_at", "-id")
-    )
-
-
 def product_search_filter(query: str) -> Q:
     q = Q()
     for term in search_terms(query):
         q &= Q(search_document__contains=term)
     return q
-
-
-@dataclass
-class CartRow:
-    line: object
-    variant: Variant
-    product: Product
-    price: object  # pricing.LinePrice
-
-    @property
-    def max_quantity(self) -> int:
-        return max(min(self.variant.stock, 99), self.line.quantity)
-
-
-@dataclass
-class CartView:
-    cart: object
-    rows: list[CartRow]
-    currency: str
-
-    @property
-    def subtotal(self) -> int:
-        return sum(r.price.total for r in self.rows)
-
-    @property
-    def savings(self) -> int:
-        return sum(r.price.saving for r in self.rows)
-
-    @property
-    def item_count(self) -> int:
-        return sum(r.line.quantity for r in self.rows)
-
-    def by_seller(self) -> list[tuple[object, list[CartRow]]]:
-        groups: dict[int, tuple[object, list[CartRow]]] = {}
-        for row in self.rows:
-            groups.setdefault(row.product.seller_id, (row.product.seller, []))[1].append(row)
-        return list(groups.values())
-
-
-def cart_view(*, cart) -> CartView:
-    """Every line with its product, seller, image and current price, in 3 queries."""
-    from .models import CartLine
-    from .pricing import line_price
-
-    now = timezone.now()
-    lines = list(
-        CartLine.objects.filter(cart=cart)
-        .select_related("variant__product__seller", "variant__product__market")
-        .prefetch_related(
-            _first_image_prefetch("variant__product__images"),
-            Prefetch(
-                "variant__deals",
-                queryset=Deal.objects.live(now).order_by("price_minor"),
-                to_attr="live_deals",
-            ),
-        )
-        .order_by("created_at", "id")
-    )
-    rows = []
-    for line in lines:
-        variant = line.variant
-        deal = variant.live_deals[0] if variant.live_deals else None
-        price = line_price(variant=variant, quantity=line.quantity, deal=deal)
-        rows.append(CartRow(line=line, variant=variant, product=variant.product, price=price))
-    return CartView(cart=cart, rows=rows, currency=cart.market.currency)
 
 
 def deal_queryset_live(*, market_code: str) -> QuerySet[Deal]:
@@ -341,74 +267,6 @@ def deal_queryset_live(*, market_code: str) -> QuerySet[Deal]:
             variant__product__seller__is_active=True,
         )
         .select_related("variant__product__market")
-        .prefetch_related(_first_image_prefetch("variant__product__images"))
+        .prefetch_related(first_image_prefetch("variant__product__images"))
         .order_by("ends_at", "id")
     )
-
-
-def seller_products_for_owner(*, user) -> QuerySet[Product]:
-    """Every product, any status, of every shop the user owns; newest first. The only base
-    for what a seller may read or change, so another seller's product is simply absent."""
-    return (
-        Product.objects.filter(seller__owner=user)
-        .select_related("seller", "market", "category")
-        .prefetch_related(_first_image_prefetch())
-        .order_by("-id")
-    )
-
-
-def seller_product_for_owner(*, user, product_id: int) -> Product:
-    """One of the user's products with its variants (``variant_list``) and images."""
-    try:
-        return (
-            seller_products_for_owner(user=user)
-            .prefetch_related(
-                Prefetch(
-                    "variants",
-                    queryset=Variant.objects.order_by("position", "id"),
-                    to_attr="variant_list",
-                )
-            )
-            .get(pk=product_id)
-        )
-    except Product.DoesNotExist:
-        raise ProductNotFound() from None
-
-
-def seller_variant_for_owner(*, user, variant_id: int) -> Variant | None:
-    return (
-        Variant.objects.filter(product__seller__owner=user)
-        .select_related("product__market")
-        .filter(pk=variant_id)
-        .first()
-    )
-
-
-def buy_now_view(*, market, variant_id: int, quantity: int) -> CartView | None:
-    """The checkout summary for "Buy now": one variant, priced like a cart line."""
-    from types import SimpleNamespace
-
-    from .pricing import line_price
-
-    variant = (
-        Variant.objects.select_related("product__seller", "product__market")
-        .prefetch_related(
-            _first_image_prefetch("product__images"),
-            Prefetch(
-                "deals", queryset=Deal.objects.live().order_by("price_minor"), to_attr="live_deals"
-            ),
-        )
-        .filter(pk=variant_id, product__in=Product.objects.visible_in(market.code))
-        .first()
-    )
-    if variant is None:
-        return None
-    deal = variant.live_deals[0] if variant.live_deals else None
-    line = SimpleNamespace(quantity=quantity, pk=None)
-    row = CartRow(
-        line=line,
-        variant=variant,
-        product=variant.product,
-        price=line_price(variant=variant, quantity=quantity, deal=deal),
-    )
-    return CartView(cart=None, rows=[row], currency=market.currency)

@@ -134,7 +134,7 @@ def cards_html(rows: list[tuple], market_code: str) -> list[str]:
         products = (
             Product.objects.filter(id__in=missing)
             .select_related("market")
-            .prefetch_related(selectors._first_image_prefetch())
+            .prefetch_related(selectors.first_image_prefetch())
             .defer("description", "search_document")
         )
         fresh = {

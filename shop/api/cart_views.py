@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from marketplace.money import format_money
 
-from ..selectors import cart_view
+from ..cart.selectors import cart_view
 from ..services import cart as cart_services
 
 

@@ -18,7 +18,7 @@ from marketplace.api import ERROR_RESPONSES, ErrorSerializer
 from marketplace.errors import DomainError
 
 from ..models import Product, ProductStatus
-from ..selectors import (
+from ..seller.selectors import (
     seller_product_for_owner,
     seller_products_for_owner,
     seller_variant_for_owner,

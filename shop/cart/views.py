@@ -7,9 +7,9 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from ..errors import CartLineNotFound, InsufficientStock, NotAvailableInMarket
-from ..selectors import cart_view
 from ..services import cart as cart_services
 from .forms import AddToCartForm, QuantityForm
+from .selectors import cart_view
 
 
 def _back(request, fallback: str) -> str:

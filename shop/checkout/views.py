@@ -9,9 +9,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from marketplace.errors import DomainError
 
+from ..cart.selectors import buy_now_view, cart_view
 from ..models import Checkout, SavedAddress, ShippingOption
 from ..payments import CardDetails
-from ..selectors import buy_now_view, cart_view
 from ..services.cart import cart_get
 from ..services.checkout import Address, LineRequest, checkout_place, shipping_price
 from ..services.checkout_flow import (

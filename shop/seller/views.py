@@ -15,7 +15,6 @@ from PIL import Image, UnidentifiedImageError
 
 from ..errors import InvalidCommissionRate
 from ..models import Product, ProductStatus, Variant
-from ..selectors import seller_products
 from ..services.catalog import (
     product_create,
     product_image_add,
@@ -44,6 +43,7 @@ from .forms import (
     percent_label,
     variant_formset,
 )
+from .selectors import seller_products
 
 PAGE_SIZE = 25
 IMPORT_SESSION_KEY = "seller_import_result"

@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from shop.cart.selectors import cart_view
 from shop.errors import InsufficientStock, NotAvailableInMarket
 from shop.models import Cart, CartLine, ProductStatus
 from shop.pricing import line_price
-from shop.selectors import cart_view
 from shop.services.cart import cart_add, cart_merge, cart_set_quantity
 from tests.factories import (
     DealFactory,
