@@ -1,5 +1,6 @@
 """The seller API: a seller manages only their own products; read-only fields stay
-read-only; money is parsed exactly in the seller's currency."""
+read-only; variants keep the product summary true; delete archives. Prices and commission
+rates: test_api_seller_money.py."""
 
 import pytest
 from django.db import connection
@@ -17,63 +18,15 @@ from shop.models import Product, ProductStatus, Variant
 from tests.factories import (
     CategoryFactory,
     ProductFactory,
-    SellerFactory,
     UserFactory,
-    ensure_markets,
 )
+from tests.shop import seller_api_support as support
+from tests.shop.seller_api_support import LIST, detail, ids, variant, variants
 
 pytestmark = pytest.mark.django_db
 
-LIST = "/api/seller/products/"
-
-
-def detail(pk: int) -> str:
-    return f"/api/seller/products/{pk}/"
-
-
-def variants(pk: int) -> str:
-    return f"/api/seller/products/{pk}/variants/"
-
-
-def variant(pk: int) -> str:
-    return f"/api/seller/variants/{pk}/"
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def markets():
-    return ensure_markets()
-
-
-@pytest.fixture
-def seller(markets):
-    return SellerFactory(slug="my-shop", name="My Shop", market=markets["US"])
-
-
-@pytest.fixture
-def api(seller):
-    client = APIClient()
-    client.force_authenticate(seller.owner)
-    return client
-
-
-@pytest.fixture
-def other(markets):
-    """Another seller's product, with a variant."""
-    return ProductFactory(
-        seller=SellerFactory(slug="rival", market=markets["US"]),
-        title="Rival kettle",
-        variants=[{"sku": "RK-1", "price_minor": 3000, "stock": 4}],
-    )
-
-
-def _ids(response) -> list[int]:
-    assert response.status_code == 200, response.content
-    return [p["id"] for p in response.json()["results"]]
+_fast_passwords, markets, seller = support._fast_passwords, support.markets, support.seller
+api, other = support.api, support.other
 
 
 # Who may call ----------------------------------------------------------------------------
@@ -105,8 +58,8 @@ def test_list_is_only_the_sellers_own_products_of_any_status(api, seller, other)
     active = ProductFactory(seller=seller)
     archived = ProductFactory(seller=seller, status=ProductStatus.ARCHIVED)
 
-    assert _ids(api.get(LIST)) == [archived.pk, active.pk, draft.pk]
-    assert _ids(api.get(LIST, {"status": "draft"})) == [draft.pk]
+    assert ids(api.get(LIST)) == [archived.pk, active.pk, draft.pk]
+    assert ids(api.get(LIST, {"status": "draft"})) == [draft.pk]
 
 
 def test_list_pages_by_cursor_with_a_constant_query_count(api, seller):
@@ -287,76 +240,6 @@ def test_input_serializers_have_no_read_only_field():
     for serializer in (ProductCreateInputSerializer(), ProductInputSerializer()):
         assert not set(serializer.fields) & set(PRODUCT_READ_ONLY_FIELDS)
     assert not set(VariantInputSerializer().fields) & set(VARIANT_READ_ONLY_FIELDS)
-
-
-# Money and rates -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("price", ["12.999", "1e-3", "abc", "-1.00", 12.5, ""])
-def test_a_price_the_currency_cannot_hold_is_a_field_error(api, seller, price):
-    product = ProductFactory(seller=seller)
-    response = api.post(variants(product.pk), {"price": price}, format="json")
-    assert response.status_code == 400
-    body = response.json()
-    assert body["code"] == "invalid"
-    assert "price" in body["errors"]
-    assert product.variants.count() == 1
-
-
-def test_yen_prices_have_no_minor_unit(api, markets):
-    jp = SellerFactory(market=markets["JP"])
-    client = APIClient()
-    client.force_authenticate(jp.owner)
-    product = ProductFactory(seller=jp)
-
-    bad = client.post(variants(product.pk), {"price": "1500.5"}, format="json")
-    assert bad.status_code == 400
-    assert "JPY" in bad.json()["errors"]["price"][0]
-    good = client.post(variants(product.pk), {"price": "1500"}, format="json")
-    assert good.status_code == 201
-    assert (good.json()["price"], good.json()["price_minor"]) == ("1500", 1500)
-
-
-@pytest.mark.parametrize(
-    ("rate", "bp"),
-    [("1", 100), ("12.5", 1250), ("80", 8000), ("0.5", None), ("81", None), ("10.001", None)],
-)
-def test_commission_rate_is_a_percent_from_1_to_80(api, seller, rate, bp):
-    response = api.post(LIST, {"title": "Rated", "commission_rate": rate}, format="json")
-    if bp is None:
-        assert response.status_code == 400
-        assert "commission_rate" in response.json()["errors"]
-    else:
-        assert response.status_code == 201
-        assert Product.objects.get(pk=response.json()["id"]).commission_rate_bp == bp
-
-
-def test_commission_rises_at_once_and_a_cut_waits_30_days(api, seller):
-    product = ProductFactory(seller=seller, commission_rate_bp=1000)
-    raised = api.patch(detail(product.pk), {"commission_rate": "15"}, format="json")
-    assert raised.status_code == 200
-    assert raised.json()["commission_rate"] == "15"
-    lowered = api.patch(detail(product.pk), {"commission_rate": "5"}, format="json")
-    assert lowered.status_code == 200
-    body = lowered.json()
-    assert (body["commission_rate"], body["commission_rate_next"]) == ("15", "5")
-    assert body["commission_rate_next_at"] is not None
-
-    draft = ProductFactory(seller=seller, status=ProductStatus.DRAFT, commission_rate_bp=2000)
-    response = api.patch(detail(draft.pk), {"commission_rate": "5"}, format="json")
-    assert (response.json()["commission_rate"], response.json()["commission_rate_next"]) == (
-        "5",
-        None,
-    )
-
-
-def test_compare_at_price_must_be_above_the_price(api, seller):
-    product = ProductFactory(seller=seller)
-    response = api.post(
-        variants(product.pk), {"price": "10.00", "compare_at_price": "9.99"}, format="json"
-    )
-    assert response.status_code == 400
-    assert "compare_at_price" in response.json()["errors"]
 
 
 # Variants keep the product summary true --------------------------------------------------
