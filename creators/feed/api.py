@@ -25,6 +25,7 @@ from marketplace.markets import markets_by_code
 from ..services.engagement import events_record
 from ..services.taps import VISITOR_COOKIE, visitor_id_clean
 from . import reasons as R
+from . import store
 from .auth import FEED_AUTHENTICATION
 from .events import MAX_BODY_BYTES, InvalidEvent, PayloadTooLarge
 from .fast_reads import TokenFastReadMixin
@@ -76,9 +77,9 @@ def _dumps(value) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-# (base URL, card JSON) -> the card as API JSON, without its closing brace: a page splices
-# the cards this worker serialised before instead of encoding every card again.
-_fragments: dict[tuple[str, object], str] = {}
+# (base URL, the card's stored value) -> the card as API JSON without its closing brace: a
+# page splices the cards this worker serialised before instead of encoding each again.
+_fragments: dict[tuple[str, object], str] = store.worker_memo({})
 _FRAGMENTS_MAX = 5000
 
 

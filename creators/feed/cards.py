@@ -32,7 +32,10 @@ from . import store
 # every pool build (~2 min) anyway.
 CARD_TTL_S = 300
 LOW_STOCK = 5
-_KEY = "card:{}"
+# Stamped cards have a key of their own ("card:" held bare JSON): processes of an older
+# build, still running during a deploy, never read a stamped value, nor overwrite one.
+KEY_PREFIX = "card2:"
+_KEY = KEY_PREFIX + "{}"
 
 
 def tap_url(video_id: int, product_id: int) -> str:
@@ -200,21 +203,21 @@ def cards_build(video_ids: list[int]) -> dict[int, dict]:
 
 class Card(dict):
     """A card as cached (treat as read-only: one decoded card serves every request of
-    this process), with the JSON it was decoded from, for responses that splice it."""
+    this process), with ``raw``, the value it was decoded from (stamp + JSON, str or bytes),
+    which identifies its content."""
 
     __slots__ = ("raw",)
 
 
 class Item(dict):
-    """One viewer's copy of a card, with the viewer's marks; ``raw`` is the card's JSON."""
+    """One viewer's copy of a card, with the viewer's marks; ``raw`` as the card's."""
 
     __slots__ = ("raw",)
 
 
 STAMP_LEN = 16
-_UNSTAMPED = (b"{", "{")  # a card cached before stamps (bare JSON): rebuilt, as a miss
 # (video id, stamp) -> Card: most pages show cards this worker decoded before.
-_decoded: dict[tuple[int, str], Card] = {}
+_decoded: dict[tuple[int, str], Card] = store.worker_memo({})
 _DECODED_MAX = 5000
 
 
@@ -252,11 +255,7 @@ def cards_get(video_ids: list[int]) -> dict[int, Card]:
 def cards_from(video_ids: list[int], raw: list) -> dict[int, Card]:
     """The cards from what was read under ``card_keys(video_ids)``, misses built (one
     query) and cached."""
-    cards = {
-        v: _card(v, r)
-        for v, r in zip(video_ids, raw, strict=True)
-        if r is not None and r[:1] not in _UNSTAMPED
-    }
+    cards = {v: _card(v, r) for v, r in zip(video_ids, raw, strict=True) if r is not None}
     missing = [v for v in video_ids if v not in cards]
     if missing:
         built = {v: _stored(c) for v, c in cards_build(missing).items()}

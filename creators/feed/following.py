@@ -23,7 +23,7 @@ import json
 from django.db import transaction
 
 from . import store
-from .cards import STAMP_LEN
+from .cards import KEY_PREFIX, STAMP_LEN
 from .keyset import newest_per_creator
 
 RECENT_N = 100
@@ -70,12 +70,12 @@ local page, cards = {}, {}
 for i = 1, n do
   page[i] = got[i]
   local id = string.format('%d', 1000000000000 - tonumber(string.sub(got[i], 18)))
-  cards[i] = redis.call('GETRANGE', p .. 'card:' .. id, 0, STAMP_END)
+  cards[i] = redis.call('GETRANGE', p .. 'CARD_PREFIX' .. id, 0, STAMP_END)
 end
 if n == 0 then return {raw, 'ok', '', ''} end
 -- one string each: a reply of four parts parses much faster than of 2n + 2
 return {raw, 'ok', table.concat(page, ','), table.concat(cards, string.char(10))}
-""".replace("STAMP_END", str(STAMP_LEN - 1))
+""".replace("STAMP_END", str(STAMP_LEN - 1)).replace("CARD_PREFIX", KEY_PREFIX)
 
 # ARGV: prefix, ttl, JSON [[creator, generation seen, [members...]], ...]
 _STORE = """

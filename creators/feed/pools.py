@@ -275,7 +275,7 @@ def read_for_viewer(
     return version, info, candidates
 
 
-_known: dict[tuple[str, str, str], list[int]] = {}
+_known: dict[tuple[str, str, str], list[int]] = store.worker_memo({})
 
 
 def _known_categories(market_code: str, version: str) -> list[int]:

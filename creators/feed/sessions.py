@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from .cards import STAMP_LEN
-from .store import SESSION_TTL_S, prefix, redis_client, run_script
+from .cards import KEY_PREFIX, STAMP_LEN
+from .store import SESSION_TTL_S, prefix, redis_client, run_script, worker_memo
 
 MAX_ENTRIES = 1500  # after this a session ends; the next first page starts a new one
 
@@ -37,12 +37,12 @@ local items = redis.call('LRANGE', p .. 'fyl:' .. sid, stop - size, stop - 1)
 local cards = {}
 for i, item in ipairs(items) do
   local id = string.match(item, '^%[(%d+),')
-  cards[i] = id and redis.call('GETRANGE', p .. 'card:' .. id, 0, STAMP_END) or ''
+  cards[i] = id and redis.call('GETRANGE', p .. 'CARD_PREFIX' .. id, 0, STAMP_END) or ''
 end
 local nl = string.char(10)
 return {sid, meta, stop - size, redis.call('LLEN', p .. 'fyl:' .. sid),
   table.concat(items, nl), table.concat(cards, nl)}
-""".replace("STAMP_END", str(STAMP_LEN - 1))
+""".replace("STAMP_END", str(STAMP_LEN - 1)).replace("CARD_PREFIX", KEY_PREFIX)
 # A first page with the viewer's state: ARGV as _CLAIM's, then the state's key and the
 # mode asked for ('' follows the state's remembered mode). Returns {state JSON | false,
 # 'ok', ...as _CLAIM} / {state, 'none'} (no live session) / {state, 'mode'} (the viewer
@@ -75,12 +75,12 @@ local items = redis.call('LRANGE', p .. 'fyl:' .. sid, start, start + size - 1)
 local cards = {}
 for i, item in ipairs(items) do
   local id = string.match(item, '^%[(%d+),')
-  cards[i] = id and redis.call('GETRANGE', p .. 'card:' .. id, 0, STAMP_END) or ''
+  cards[i] = id and redis.call('GETRANGE', p .. 'CARD_PREFIX' .. id, 0, STAMP_END) or ''
 end
 local nl = string.char(10)
 return {sid, meta, start, redis.call('LLEN', p .. 'fyl:' .. sid),
   table.concat(items, nl), table.concat(cards, nl)}
-""".replace("STAMP_END", str(STAMP_LEN - 1))
+""".replace("STAMP_END", str(STAMP_LEN - 1)).replace("CARD_PREFIX", KEY_PREFIX)
 
 
 @dataclass
@@ -106,13 +106,13 @@ def _entries(joined: bytes) -> list[list]:
 
 # A batch's entries share a few reason lists (the same creators and categories come up
 # again and again): each worker encodes each one once.
-_reasons_json: dict[tuple, str] = {}
+_reasons_json: dict[tuple, str] = worker_memo({})
 
 
 def entry_json(entry) -> str:
     """``[id, creator, reasons]`` as compact JSON (reasons a tuple of ``Reason``)."""
     reasons = entry[2]
-    if not isinstance(reasons, tuple):
+    if not isinstance(reasons, tuple) or (reasons and not isinstance(reasons[0], tuple)):
         reasons = tuple(tuple(r) for r in reasons)
     text = _reasons_json.get(reasons)
     if text is None:

@@ -24,13 +24,23 @@ POOL_TTL_S = 3 * 3600  # old versions outlive the longest-lived cursor on them
 SESSION_TTL_S = 2 * 3600
 _VERSION_MEMO_S = 2.0
 _version_memo: dict[tuple[str, str], tuple[str, float]] = {}
-# A version's chunks never change once written, so each worker keeps what it decoded:
-# a For You batch then reads no pool from Redis at all once its worker has seen them.
-# A chunk a version does not have (a short pool, a creator with nothing recent) is
+# A version's chunks never change once written, so each worker keeps what it decoded, for
+# the two newest versions of each market (older ones, read by old cursors, come from
+# Redis): a For You batch then reads no pool from Redis once its worker has seen them. A
+# chunk a version does not have (a short pool, a creator with nothing recent) is
 # remembered as ``_NONE``: it will not appear later either.
-_decoded: dict[str, object] = {}
-_DECODED_MAX = 5000
+_decoded: dict[tuple[str, str], dict[str, dict[str, object]]] = {}
+_VERSIONS_KEPT = 2
 _NONE: list = []
+# Other modules' per-worker memos, cleared with ours by ``forget_local_memo``.
+_worker_memos: list[dict] = []
+
+
+def worker_memo(memo: dict) -> dict:
+    """Register a module's per-worker memo (content-keyed, so never stale) to be cleared
+    with the store's: tests start from a worker that has read nothing."""
+    _worker_memos.append(memo)
+    return memo
 
 
 # Settings read once (LazySettings' __getattr__ costs on every key built), again when a
@@ -149,8 +159,10 @@ def pools_read(
 ) -> tuple[dict | None, dict[str, list[Candidate]]]:
     """``slices`` maps pool name to (start, stop); returns (info, {name: candidates}).
 
-    Info is None when that version no longer exists. At most one Redis round trip (MGET
-    of the chunks this worker has not decoded before; none once it has them all).
+    Info is None when that version no longer exists. At most one Redis round trip: an MGET
+    of the info and the chunks this worker has not decoded before; none once it has them
+    all (a version never changes, so what a worker holds stays true). Treat what comes
+    back as read-only: other requests of this worker share it.
     """
     keys = [_pool_key(market, version, "info")]
     plan = []
@@ -158,26 +170,31 @@ def pools_read(
         first, last = start // CHUNK, (max(stop, start + 1) - 1) // CHUNK
         plan.append((name, start - first * CHUNK, stop - start, len(keys), last - first + 1))
         keys += [_pool_key(market, version, f"{name}:{n}") for n in range(first, last + 1)]
-    found = [_decoded.get(k) for k in keys]
+    memo = _versions(market).get(version, {})
+    found = [memo.get(k) for k in keys]
     absent = [i for i, v in enumerate(found) if v is None]
     if absent:
+        if absent[0] != 0:
+            absent.insert(0, 0)  # the info, read again, says whether the version still exists
         raw = _fetch(market, version, [keys[i] for i in absent])
-        if found[0] is None and raw[0] is None:
-            memo = _version_memo.get((prefix(), market))
-            if memo and memo[0] == version:  # gone (expired, flushed): re-read the pointer
+        if raw[0] is None:
+            _versions(market).pop(version, None)
+            held = _version_memo.get((prefix(), market))
+            if held and held[0] == version:  # gone (expired, flushed): re-read the pointer
                 del _version_memo[(prefix(), market)]
             return None, {}
-        if len(_decoded) + len(absent) > _DECODED_MAX:
-            _decoded.clear()
+        memo = _remember(market, version)
         make = Candidate._make
         for i, value in zip(absent, raw, strict=True):
+            if i == 0 and found[0] is not None:
+                continue
             if value is None:
                 found[i] = _NONE
             elif i == 0:
                 found[i] = json.loads(value)
             else:
                 found[i] = [make(r) for r in json.loads(value)]
-            _decoded[keys[i]] = found[i]
+            memo[keys[i]] = found[i]
     out: dict[str, list[Candidate]] = {}
     for name, skip, count, at, n in plan:
         rows: list = []
@@ -187,6 +204,19 @@ def pools_read(
             rows += chunk
         out[name] = rows[skip : skip + count]
     return found[0], out
+
+
+def _versions(market: str) -> dict[str, dict[str, object]]:
+    return _decoded.get((prefix(), market), {})
+
+
+def _remember(market: str, version: str) -> dict[str, object]:
+    """The memo of one version, kept only while it is among the market's newest two."""
+    versions = _decoded.setdefault((prefix(), market), {})
+    memo = versions.setdefault(version, {})
+    if len(versions) > _VERSIONS_KEPT:  # versions are hex timestamps: shortest, then least
+        del versions[min(versions, key=lambda v: (len(v), v))]
+    return memo
 
 
 def _fetch(market: str, version: str, keys: list[str]) -> list:
@@ -255,3 +285,5 @@ def forget_local_memo() -> None:
     """Tests and management commands that swap stores between calls use this."""
     _version_memo.clear()
     _decoded.clear()
+    for memo in _worker_memos:
+        memo.clear()

@@ -5,9 +5,11 @@ give exactly what the long way gives."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from django.core import signing
+from django.core.cache import cache
 
 from creators.feed import cards, sessions, store
 from creators.feed import reasons as R
@@ -63,7 +65,8 @@ def test_a_worker_reads_each_pool_chunk_once_and_slices_it_like_a_fresh_read(fet
     # A slice reaching into chunks not read yet fetches only those.
     _, tail = store.pools_read(market="US", version=version, slices={"popular": (100, 160)})
     assert tail["popular"] == popular[100:160]
-    assert fetches[1] == [store._pool_key("US", version, "popular:3")]
+    # ... and the info again, which says whether the version still exists.
+    assert fetches[1] == [store._pool_key("US", version, n) for n in ("info", "popular:3")]
 
 
 def test_a_version_nobody_wrote_reads_as_gone_and_is_not_remembered(fetches):
@@ -76,6 +79,48 @@ def test_a_version_nobody_wrote_reads_as_gone_and_is_not_remembered(fetches):
         {},
     )
     assert len(fetches) == 2  # "gone" is asked again: the version might still be written
+
+
+def _vanish(version: str) -> None:
+    """The version's info expires (or Redis is flushed)."""
+    client = store.redis_client()
+    if client is not None:
+        client.delete(store._pool_key("US", version, "info"))
+    else:
+        cache.delete(store._pool_key("US", version))
+
+
+def test_a_version_that_vanishes_is_gone_once_a_read_needs_the_store(fetches):
+    version = store.pools_write(market="US", pools={"popular": _candidates(120)}, info={})
+    store.pools_read(market="US", version=version, slices={"popular": (0, 50)})
+    _vanish(version)
+    # What this worker holds stays true (a version never changes) ...
+    assert store.pools_read(market="US", version=version, slices={"popular": (0, 50)})[0] == {}
+    # ... but a chunk it does not hold finds the version gone, and so does what it held.
+    assert store.pools_read(market="US", version=version, slices={"popular": (50, 100)}) == (
+        None,
+        {},
+    )
+    assert store.pools_read(market="US", version=version, slices={"popular": (0, 50)}) == (
+        None,
+        {},
+    )
+
+
+def test_a_worker_keeps_the_two_newest_versions_of_a_market(fetches):
+    versions = []
+    for _ in range(3):
+        time.sleep(0.002)  # versions are millisecond timestamps
+        versions.append(store.pools_write(market="US", pools={"popular": _candidates(5)}, info={}))
+    assert len(set(versions)) == 3
+    for version in versions:
+        store.pools_read(market="US", version=version, slices={"popular": (0, 5)})
+    assert len(fetches) == 3
+    for version in versions[1:]:  # the newest two: from memory
+        store.pools_read(market="US", version=version, slices={"popular": (0, 5)})
+    assert len(fetches) == 3
+    store.pools_read(market="US", version=versions[0], slices={"popular": (0, 5)})
+    assert len(fetches) == 4  # the oldest was let go
 
 
 def test_forgetting_the_local_memo_reads_the_store_again(fetches):
@@ -147,7 +192,7 @@ def card_reads(monkeypatch):
 def _put_card(video_id: int, caption: str) -> str:
     """Store a card as the card builder would; returns its stamp."""
     stored = cards._stored({"id": video_id, "caption": caption})
-    store.kv_set_many({f"card:{video_id}": stored}, 60)
+    store.kv_set_many({cards.card_keys([video_id])[0]: stored}, 60)
     return stored[: cards.STAMP_LEN]
 
 
@@ -174,9 +219,3 @@ def test_the_stamp_is_a_hash_of_the_cards_json():
     assert a[cards.STAMP_LEN :] == '{"id":1,"caption":"x"}'
     assert a[: cards.STAMP_LEN] == cards._stored({"id": 1, "caption": "x"})[: cards.STAMP_LEN]
     assert a[: cards.STAMP_LEN] != cards._stored({"id": 1, "caption": "y"})[: cards.STAMP_LEN]
-
-
-@pytest.mark.django_db
-def test_a_card_cached_before_stamps_is_treated_as_a_miss():
-    store.kv_set_many({"card:7": '{"id":7,"caption":"old format"}'}, 60)
-    assert cards.cards_get([7]) == {}  # no published video 7: nothing to rebuild, no error
