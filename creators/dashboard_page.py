@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from marketplace.markets import markets_by_code
+from marketplace.static_build import static_build
 from shop import documents
 
 from .dashboard import (
@@ -115,10 +116,12 @@ def page_variant(request) -> str | None:
 
 def _chrome(request) -> str:
     """What the site header shows of this request besides the marks: the user's name, their
-    market and the markets in the picker. A cached document for other values is redrawn."""
+    market, the markets in the picker, and the build of the static files the page names. A
+    cached document for other values is redrawn."""
     markets = ";".join(f"{m.code}:{m.name}:{m.currency}" for m in markets_by_code().values())
     market = getattr(request, "market", None)
-    return f"{request.user.get_username()}|{getattr(market, 'code', '')}|{markets}"
+    user = request.user.get_username()
+    return f"{user}|{getattr(market, 'code', '')}|{markets}|{static_build()}"
 
 
 def _body(creator: Creator, metric: str) -> tuple[str, dict]:

@@ -24,7 +24,6 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from marketplace.static_build import static_build
 from shop.models import Seller
 
 from .dashboard_chart import METRICS
@@ -39,7 +38,7 @@ from .models import (
 
 SUMS = ("orders", "gross_minor", "amount_minor", "reversed_minor")
 CACHE_KEY = "creator:dashboard:v1:{}"
-PAGE_KEY = "creator:dashboard:page:v1:{}:{}:{}"
+PAGE_KEY = "creator:dashboard:page:v1:{}:{}"
 # The query strings a cached dashboard document exists for (creators.dashboard_page).
 PAGE_VARIANTS = ("", *(f"chart={m}" for m in METRICS))
 OF_USER_KEY = "creator:of-user:v1:{}"
@@ -50,9 +49,7 @@ def dashboard_cache_key(creator_id: int) -> str:
 
 
 def dashboard_page_key(creator_id: int, variant: str) -> str:
-    """The cached dashboard document's key, for this build of the static files (the page
-    names them)."""
-    return PAGE_KEY.format(creator_id, variant, static_build())
+    return PAGE_KEY.format(creator_id, variant)
 
 
 def creator_of_user_key(user_id: int) -> str:

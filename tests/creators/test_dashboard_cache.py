@@ -137,20 +137,29 @@ def test_a_deactivated_creator_is_told_so(signed_in, casey):
     assert signed_in.get(URL).status_code == 403
 
 
-@pytest.fixture
-def own_feed_keys(settings):
-    settings.FEED_KEY_PREFIX = f"test-money:{uuid.uuid4().hex[:8]}:"
-    store.forget_local_memo()
-    yield
-    client = store.redis_client()
-    if client is not None:
-        keys = list(client.scan_iter("test-money:*", count=500))
-        if keys:
-            client.delete(*keys)
+def test_a_new_static_build_redraws_the_cached_page(signed_in, casey, monkeypatch):
+    """The page names hashed static files: one cached under another build is redrawn."""
+    from creators import dashboard_page
+
+    drawn = []
+    real = dashboard_page._document
+
+    def counted(*args, **kwargs):
+        drawn.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard_page, "_document", counted)
+    monkeypatch.setattr(dashboard_page, "static_build", lambda: "build-a")
+    _page(signed_in)
+    _page(signed_in)
+    assert len(drawn) == 1
+    monkeypatch.setattr(dashboard_page, "static_build", lambda: "build-b")
+    _page(signed_in)
+    assert len(drawn) == 2
 
 
 def test_the_money_api_token_lookup_is_cached_and_a_revoked_token_ends(
-    casey, settings, own_feed_keys, django_assert_max_num_queries
+    casey, settings, django_assert_max_num_queries
 ):
     sell(casey)
     token = Token.objects.create(user=casey.user)
