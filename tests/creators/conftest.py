@@ -18,6 +18,7 @@ from creators.feed import store
 from creators.media import ffmpeg_exe
 from creators.models import Creator
 from marketplace.celery import app as celery_app
+from tests.creators.money_support import make_creator as money_creator
 from tests.factories import ProductFactory, SellerFactory, UserFactory, ensure_markets
 
 SIZE = "160x284"  # 9:16, tiny
@@ -138,6 +139,17 @@ def _eager_celery():
 @pytest.fixture
 def markets(db):
     return ensure_markets()
+
+
+@pytest.fixture
+def us(markets):
+    return markets["US"]
+
+
+@pytest.fixture
+def casey(us):
+    """A creator in the US market (the money and dashboard tests' creator)."""
+    return money_creator(us, "casey")
 
 
 @pytest.fixture

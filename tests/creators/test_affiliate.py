@@ -23,11 +23,6 @@ def link(creator, product):
 
 
 @pytest.fixture
-def us(markets):
-    return markets["US"]
-
-
-@pytest.fixture
 def variant(us):
     v = make_variant(us, price=3000)
     v.product.commission_rate_bp = 1000

@@ -37,11 +37,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 
 
 @pytest.fixture
-def us(markets):
-    return markets["US"]
-
-
-@pytest.fixture
 def variant(us):
     v = make_variant(us, price=2000)
     v.product.commission_rate_bp = 1000  # 10 %

@@ -18,16 +18,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 URL = "/creator/"
 
 
-@pytest.fixture
-def us(markets):
-    return markets["US"]
-
-
-@pytest.fixture
-def casey(us):
-    return make_creator(us, "casey")
-
-
 def test_sign_in_required(client):
     response = client.get(URL)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]

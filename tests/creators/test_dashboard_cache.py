@@ -17,7 +17,7 @@ from creators.feed import store
 from creators.feed.auth import CachedTokenAuthentication
 from creators.services.plans import plan_offer
 from shop import documents
-from tests.creators.dashboard_support import make_creator, make_video, sell
+from tests.creators.dashboard_support import make_video, sell
 from tests.factories import ProductFactory, SellerFactory
 from tests.shop import orders_support
 
@@ -26,16 +26,6 @@ eager, markets = orders_support.eager, orders_support.markets
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 
 URL = "/creator/"
-
-
-@pytest.fixture
-def us(markets):
-    return markets["US"]
-
-
-@pytest.fixture
-def casey(us):
-    return make_creator(us, "casey")
 
 
 @pytest.fixture

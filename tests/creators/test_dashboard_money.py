@@ -27,16 +27,6 @@ eager, markets = orders_support.eager, orders_support.markets
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 
 
-@pytest.fixture
-def us(markets):
-    return markets["US"]
-
-
-@pytest.fixture
-def casey(us):
-    return make_creator(us, "casey")
-
-
 def _rollups():
     days = CreatorDayStats.objects.values_list(
         "creator_id", "day", "currency", "orders", "gross_minor", "amount_minor", "reversed_minor"

@@ -23,16 +23,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 
 
 @pytest.fixture
-def us(markets):
-    return markets["US"]
-
-
-@pytest.fixture
-def casey(us):
-    return make_creator(us, "casey")
-
-
-@pytest.fixture
 def api():
     return APIClient()
 
