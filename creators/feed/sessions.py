@@ -26,23 +26,33 @@ from .store import SESSION_TTL_S, prefix, redis_client, run_script, worker_memo
 
 MAX_ENTRIES = 1500  # after this a session ends; the next first page starts a new one
 
-_CLAIM = """
-local p, uid, size = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local sid = redis.call('GET', p .. 'fy:' .. uid)
-if not sid then return false end
-local meta = redis.call('GET', p .. 'fym:' .. sid)
-if not meta then return false end
-local stop = redis.call('INCRBY', p .. 'fyh:' .. sid, size)
-local items = redis.call('LRANGE', p .. 'fyl:' .. sid, stop - size, stop - 1)
+# How _CLAIM and _READ end, once ``items`` (read from ``first``) are in hand: the session,
+# its meta, where the slice starts, the session's length, the entries and their cards'
+# stamps ('' for a card not cached), each list joined by newlines.
+_SLICE_REPLY = """
 local cards = {}
 for i, item in ipairs(items) do
   local id = string.match(item, '^%[(%d+),')
   cards[i] = id and redis.call('GETRANGE', p .. 'CARD_PREFIX' .. id, 0, STAMP_END) or ''
 end
 local nl = string.char(10)
-return {sid, meta, stop - size, redis.call('LLEN', p .. 'fyl:' .. sid),
+return {sid, meta, first, redis.call('LLEN', p .. 'fyl:' .. sid),
   table.concat(items, nl), table.concat(cards, nl)}
 """.replace("STAMP_END", str(STAMP_LEN - 1)).replace("CARD_PREFIX", KEY_PREFIX)
+
+_CLAIM = (
+    """
+local p, uid, size = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local sid = redis.call('GET', p .. 'fy:' .. uid)
+if not sid then return false end
+local meta = redis.call('GET', p .. 'fym:' .. sid)
+if not meta then return false end
+local stop = redis.call('INCRBY', p .. 'fyh:' .. sid, size)
+local first = stop - size
+local items = redis.call('LRANGE', p .. 'fyl:' .. sid, first, stop - 1)
+"""
+    + _SLICE_REPLY
+)
 # A first page with the viewer's state: ARGV as _CLAIM's, then the state's key and the
 # mode asked for ('' follows the state's remembered mode). Returns {state JSON | false,
 # 'ok', ...as _CLAIM} / {state, 'none'} (no live session) / {state, 'mode'} (the viewer
@@ -65,22 +75,18 @@ if not got then return {state, 'none'} end
 return {state, 'ok', unpack(got)}
 """
 )
-_READ = """
+_READ = (
+    """
 local p, sid, start, size = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local meta = redis.call('GET', p .. 'fym:' .. sid)
 if not meta then return false end
 local head = tonumber(redis.call('GET', p .. 'fyh:' .. sid) or '0')
 if head < start + size then redis.call('SET', p .. 'fyh:' .. sid, start + size, 'KEEPTTL') end
-local items = redis.call('LRANGE', p .. 'fyl:' .. sid, start, start + size - 1)
-local cards = {}
-for i, item in ipairs(items) do
-  local id = string.match(item, '^%[(%d+),')
-  cards[i] = id and redis.call('GETRANGE', p .. 'CARD_PREFIX' .. id, 0, STAMP_END) or ''
-end
-local nl = string.char(10)
-return {sid, meta, start, redis.call('LLEN', p .. 'fyl:' .. sid),
-  table.concat(items, nl), table.concat(cards, nl)}
-""".replace("STAMP_END", str(STAMP_LEN - 1)).replace("CARD_PREFIX", KEY_PREFIX)
+local first = start
+local items = redis.call('LRANGE', p .. 'fyl:' .. sid, first, start + size - 1)
+"""
+    + _SLICE_REPLY
+)
 
 
 @dataclass
