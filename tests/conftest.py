@@ -40,6 +40,19 @@ def pytest_runtest_setup(item):
         pytest.skip(reason)
 
 
+@pytest.fixture
+def eager(settings):
+    """A checkout's whole pipeline inside the request: Celery tasks run in-process and the
+    payment sandbox sends no webhooks of its own (fast password hashing besides)."""
+    from marketplace.celery import app
+
+    settings.PAYMENT_SANDBOX_WEBHOOKS = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

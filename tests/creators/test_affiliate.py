@@ -13,7 +13,7 @@ from tests.creators.money_support import assert_ledger_ok, make_creator
 from tests.shop import orders_support
 from tests.shop.orders_support import buyer_in, make_variant, place_paid
 
-eager, markets = orders_support.eager, orders_support.markets
+markets = orders_support.markets
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 

@@ -11,7 +11,7 @@ from tests.creators.dashboard_support import make_creator, make_video, sell
 from tests.factories import UserFactory
 from tests.shop import orders_support
 
-eager, markets = orders_support.eager, orders_support.markets
+markets = orders_support.markets
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 

@@ -21,7 +21,7 @@ from tests.creators.dashboard_support import make_video, sell
 from tests.factories import ProductFactory, SellerFactory
 from tests.shop import orders_support
 
-eager, markets = orders_support.eager, orders_support.markets
+markets = orders_support.markets
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 

@@ -22,7 +22,7 @@ from tests.factories import ProductFactory, SellerFactory
 from tests.shop import orders_support
 from tests.shop.orders_support import ship_and_deliver
 
-eager, markets = orders_support.eager, orders_support.markets
+markets = orders_support.markets
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 

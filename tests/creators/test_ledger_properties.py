@@ -45,7 +45,7 @@ from tests.creators.money_support import make_creator, tap
 from tests.shop import orders_support
 from tests.shop.orders_support import buyer_in, committed, make_variant, place_paid
 
-eager, markets = orders_support.eager, orders_support.markets
+markets = orders_support.markets
 
 KEYS = itertools.count()
 CREATOR_KINDS = (AccountKind.CREATOR_PENDING, AccountKind.CREATOR_AVAILABLE)

@@ -18,7 +18,7 @@ from tests.shop.orders_support import buyer_in, make_variant, place_paid, ship_a
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-eager, markets = orders_support.eager, orders_support.markets
+markets = orders_support.markets
 
 
 def _run_together(fns):

@@ -8,17 +8,11 @@ from playwright.sync_api import expect
 from shop.models import Order, OrderStatus, Variant
 from tests.factories import ProductFactory, SellerFactory, UserFactory, ensure_markets
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _eager(settings):
-    from marketplace.celery import app
-
-    settings.PAYMENT_SANDBOX_WEBHOOKS = False
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("eager"),
+]
 
 
 @pytest.fixture

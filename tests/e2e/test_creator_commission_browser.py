@@ -21,19 +21,13 @@ from tests.e2e.conftest import PHONE
 from tests.e2e.test_feed_browser import h264_clip, jpeg
 from tests.factories import ProductFactory, SellerFactory, UserFactory, ensure_markets
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("eager"),
+]
 
 PASSWORD = "pass-12345"  # the factories' password
-
-
-@pytest.fixture(autouse=True)
-def _eager(settings):
-    from marketplace.celery import app
-
-    settings.PAYMENT_SANDBOX_WEBHOOKS = False
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 
 
 @pytest.fixture

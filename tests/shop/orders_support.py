@@ -21,17 +21,6 @@ ADDRESS = {
 
 
 @pytest.fixture
-def eager(settings):
-    from marketplace.celery import app
-
-    settings.PAYMENT_SANDBOX_WEBHOOKS = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
-
-
-@pytest.fixture
 def markets():
     markets = ensure_markets()
     markets["US"].shipping_standard_minor = 499

@@ -9,17 +9,7 @@ from shop.models import Cart, IdempotencyKey, Order, Payment, SavedAddress, Vari
 from shop.services.cart import cart_add
 from tests.factories import ProductFactory, UserFactory, ensure_markets
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _eager(settings):
-    from marketplace.celery import app
-
-    settings.PAYMENT_SANDBOX_WEBHOOKS = False
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("eager")]
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ from tests.shop.orders_support import buyer_in, place_paid
 pytestmark = pytest.mark.django_db(transaction=True)
 
 markets = orders_support.markets
-eager = orders_support.eager
 
 
 def api_variant(product) -> dict:

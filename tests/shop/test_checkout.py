@@ -8,20 +8,10 @@ from shop.payments import CardDetails
 from shop.services.checkout import Address, LineRequest, checkout_place
 from tests.factories import DealFactory, ProductFactory, UserFactory, ensure_markets
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("eager")]
 
 GOOD = CardDetails("4242424242424242", 12, 2030, "123")
 ADDRESS = Address("Ada Shopper", "1 Main St", "Springfield", "12345", "US")
-
-
-@pytest.fixture(autouse=True)
-def _eager(settings):
-    from marketplace.celery import app
-
-    settings.PAYMENT_SANDBOX_WEBHOOKS = False
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from tests.shop.orders_support import (
     ship_and_deliver,
 )
 
-eager, markets = orders_support.eager, orders_support.markets
+markets = orders_support.markets
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 

@@ -18,7 +18,7 @@ from tests.factories import SellerFactory, UserFactory
 from tests.shop import orders_support
 from tests.shop.orders_support import buyer_in, make_variant, place_paid, ship_and_deliver
 
-eager, markets = orders_support.eager, orders_support.markets
+markets = orders_support.markets
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 
