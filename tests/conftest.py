@@ -1,6 +1,7 @@
 """Shared fixtures, and the rule that a missing service is a skip locally but a failure in CI."""
 
 import os
+import uuid
 
 import pytest
 from django.conf import settings
@@ -51,6 +52,23 @@ def eager(settings):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@pytest.fixture
+def own_feed_keys(settings):
+    """Feed keys (pools, sessions, cards, viewers) under a prefix of this test's own:
+    Redis is shared by the tests and by concurrent runs."""
+    from creators.feed import store  # an app module: imported once Django is set up
+
+    settings.FEED_KEY_PREFIX = f"test-feed:{uuid.uuid4().hex[:8]}:"
+    store.forget_local_memo()
+    yield
+    store.forget_local_memo()
+    client = store.redis_client()
+    if client is not None:
+        keys = list(client.scan_iter(f"{settings.FEED_KEY_PREFIX}*", count=500))
+        if keys:
+            client.delete(*keys)
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import subprocess
-import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -14,7 +13,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from creators.feed import store
 from creators.media import ffmpeg_exe
 from creators.models import Creator
 from marketplace.celery import app as celery_app
@@ -100,18 +98,8 @@ def png_bytes(size=(64, 64), color=(254, 44, 85)) -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def _own_feed_keys(settings):
-    """Feed keys (pools, sessions, cards, viewers) under a prefix of this test's own:
-    Redis is shared by the tests and by concurrent runs."""
-    settings.FEED_KEY_PREFIX = f"test-feed:{uuid.uuid4().hex[:8]}:"
-    store.forget_local_memo()
-    yield
-    store.forget_local_memo()
-    client = store.redis_client()
-    if client is not None:
-        keys = list(client.scan_iter(f"{settings.FEED_KEY_PREFIX}*", count=500))
-        if keys:
-            client.delete(*keys)
+def _own_feed_keys(own_feed_keys):
+    """Every creators test gets its own feed keys (``own_feed_keys``)."""
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ signs in and sees that sale's commission as pending on /creator/."""
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from django.core.files.base import ContentFile
@@ -13,7 +12,6 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from creators.feed import store
 from creators.feed.feeds import pools_refresh
 from creators.models import Commission, CommissionStatus, Creator, Video, VideoProduct, VideoStatus
 from shop.models import Order
@@ -31,9 +29,7 @@ PASSWORD = "pass-12345"  # the factories' password
 
 
 @pytest.fixture
-def video(settings, tmp_path):
-    settings.FEED_KEY_PREFIX = f"test-e2e-commission:{uuid.uuid4().hex[:8]}:"
-    store.forget_local_memo()
+def video(own_feed_keys, tmp_path):
     us = ensure_markets()["US"]
     serum = ProductFactory(
         seller=SellerFactory(name="GlowLab", market=us),
@@ -67,11 +63,6 @@ def video(settings, tmp_path):
     VideoProduct.objects.create(video=video, product=serum, position=1)
     pools_refresh(market_codes=["US"], force=True)
     yield video
-    client = store.redis_client()
-    if client is not None:
-        keys = list(client.scan_iter(f"{settings.FEED_KEY_PREFIX}*", count=500))
-        if keys:
-            client.delete(*keys)
 
 
 def _sign_in(page, base: str, username: str, then: str = "/") -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -17,7 +16,6 @@ from imageio_ffmpeg import get_ffmpeg_exe
 from PIL import Image
 from playwright.sync_api import expect
 
-from creators.feed import store
 from creators.feed.feeds import pools_refresh
 from creators.models import Creator, ProductTap, Video, VideoProduct, VideoStatus
 from tests.factories import ProductFactory, SellerFactory, UserFactory, ensure_markets
@@ -49,9 +47,7 @@ def jpeg(color) -> bytes:
 
 
 @pytest.fixture
-def feed(settings, tmp_path):
-    settings.FEED_KEY_PREFIX = f"test-e2e-feed:{uuid.uuid4().hex[:8]}:"
-    store.forget_local_memo()
+def feed(own_feed_keys, tmp_path):
     markets = ensure_markets()
     seller = SellerFactory(name="GlowLab", market=markets["US"])
     serum = ProductFactory(
@@ -93,11 +89,6 @@ def feed(settings, tmp_path):
         videos.append(video)
     pools_refresh(market_codes=["US"], force=True)
     yield videos, serum
-    client = store.redis_client()
-    if client is not None:
-        keys = list(client.scan_iter(f"{settings.FEED_KEY_PREFIX}*", count=500))
-        if keys:
-            client.delete(*keys)
 
 
 @pytest.fixture(autouse=True)
