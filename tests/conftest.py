@@ -44,11 +44,10 @@ def pytest_runtest_setup(item):
 @pytest.fixture
 def eager(settings):
     """A checkout's whole pipeline inside the request: Celery tasks run in-process and the
-    payment sandbox sends no webhooks of its own (fast password hashing besides)."""
+    payment sandbox sends no webhooks of its own."""
     from marketplace.celery import app
 
     settings.PAYMENT_SANDBOX_WEBHOOKS = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER

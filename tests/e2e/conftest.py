@@ -31,10 +31,8 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, settings):
+def page(browser):
     """A fresh phone-sized page; JavaScript errors fail the test that caused them."""
-    # Factories give every seller an owner; PBKDF2 for each would dominate these tests.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     context = browser.new_context(viewport=PHONE, locale="en-US", timezone_id="UTC")
     page = context.new_page()
     page.set_default_timeout(10_000)

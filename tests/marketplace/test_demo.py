@@ -28,7 +28,6 @@ def _tiny_picture(**kwargs) -> bytes:
 
 @pytest.fixture
 def load(settings, monkeypatch):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr("shop.demo.products.product_picture", _tiny_picture)
     for where in ("shop.services.catalog", "shop.demo.products"):
         monkeypatch.setattr(f"{where}.make_thumbnail", lambda data: _tiny_picture())

@@ -1,9 +1,7 @@
-"""Shared set-up of the shopper's catalog API tests: an API client, the markets, fast
-password hashing, the product ids of a page, and the queries a request makes.
+"""Shared set-up of the shopper's catalog API tests: an API client, the markets, the
+product ids of a page, and the queries a request makes.
 
-A module uses the fixtures by binding them: ``_fast_passwords, markets, api =
-support._fast_passwords, support.markets, support.api`` (``_fast_passwords`` is autouse
-where bound)."""
+A module uses the fixtures by binding them: ``markets, api = support.markets, support.api``."""
 
 import pytest
 from django.db import connection
@@ -13,12 +11,6 @@ from rest_framework.test import APIClient
 from tests.factories import ensure_markets
 
 PRODUCTS = "/api/products/"
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Every factory seller has an owner; PBKDF2 would make each cost most of a second.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

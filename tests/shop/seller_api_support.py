@@ -1,7 +1,6 @@
 """Shared set-up of the seller API tests: URLs, a seller with a signed-in client, and
 another seller's product. A module binds the fixtures it uses, e.g.
-``_fast_passwords, seller, api = support._fast_passwords, support.seller, support.api``
-(``_fast_passwords`` is autouse wherever it is bound)."""
+``seller, api = support.seller, support.api``."""
 
 import pytest
 from rest_framework.test import APIClient
@@ -21,11 +20,6 @@ def variants(pk: int) -> str:
 
 def variant(pk: int) -> str:
     return f"/api/seller/variants/{pk}/"
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

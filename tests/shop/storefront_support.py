@@ -1,9 +1,7 @@
 """Shared set-up of the shopper's HTML tests (Shop tab, product page, layout): markets with
-the market cache warm, fast password hashing, a small JPEG, and the titles of a page's
-product cards.
+the market cache warm, a small JPEG, and the titles of a page's product cards.
 
-A module uses the fixtures by binding them: ``_fast_passwords, markets =
-support._fast_passwords, support.markets`` (``_fast_passwords`` is autouse where bound)."""
+A module uses the fixture by binding it: ``markets = support.markets``."""
 
 import io
 import re
@@ -13,12 +11,6 @@ from PIL import Image
 
 from marketplace.markets import markets_by_code
 from tests.factories import ensure_markets
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Every factory seller has an owner; PBKDF2 for each would dominate these tests.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -26,9 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def markets(settings):
-    # Factories make a user per seller: hash their passwords fast.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def markets():
     return ensure_markets()
 
 

@@ -9,7 +9,7 @@ from tests.shop.catalog_api_support import PRODUCTS
 
 pytestmark = pytest.mark.django_db
 
-_fast_passwords, markets, api = support._fast_passwords, support.markets, support.api
+markets, api = support.markets, support.api
 
 
 def test_token_auth_with_good_credentials_authenticates_later_requests(api, markets):

@@ -24,7 +24,7 @@ from tests.shop.catalog_api_support import PRODUCTS, ids
 
 pytestmark = pytest.mark.django_db
 
-_fast_passwords, markets, api = support._fast_passwords, support.markets, support.api
+markets, api = support.markets, support.api
 
 
 def _jpeg() -> bytes:

@@ -15,7 +15,7 @@ from tests.shop.catalog_api_support import PRODUCTS, count_queries
 
 pytestmark = pytest.mark.django_db
 
-_fast_passwords, markets, api = support._fast_passwords, support.markets, support.api
+markets, api = support.markets, support.api
 
 
 def test_detail_has_variants_with_live_deal_prices_images_and_seller(api, markets):

@@ -25,7 +25,7 @@ from tests.shop.seller_api_support import LIST, detail, ids, variant, variants
 
 pytestmark = pytest.mark.django_db
 
-_fast_passwords, markets, seller = support._fast_passwords, support.markets, support.seller
+markets, seller = support.markets, support.seller
 api, other = support.api, support.other
 
 

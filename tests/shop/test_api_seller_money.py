@@ -11,7 +11,7 @@ from tests.shop.seller_api_support import LIST, detail, variants
 
 pytestmark = pytest.mark.django_db
 
-_fast_passwords, markets, seller = support._fast_passwords, support.markets, support.seller
+markets, seller = support.markets, support.seller
 api = support.api
 
 

@@ -12,7 +12,7 @@ from tests.shop.storefront_support import titles
 
 pytestmark = pytest.mark.django_db
 
-_fast_passwords, markets = support._fast_passwords, support.markets
+markets = support.markets
 
 
 def test_tab_bar_for_a_guest(client, markets):

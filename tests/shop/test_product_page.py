@@ -21,7 +21,7 @@ from tests.shop.storefront_support import jpeg
 
 pytestmark = pytest.mark.django_db
 
-_fast_passwords, markets = support._fast_passwords, support.markets
+markets = support.markets
 
 
 def test_product_page_shows_title_price_seller_and_description(client, markets):

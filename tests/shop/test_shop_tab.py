@@ -19,7 +19,7 @@ from tests.shop.storefront_support import jpeg, titles
 
 pytestmark = pytest.mark.django_db
 
-_fast_passwords, markets = support._fast_passwords, support.markets
+markets = support.markets
 
 
 def test_shop_tab_lists_only_what_the_market_may_see(client, markets):
