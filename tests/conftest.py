@@ -42,6 +42,15 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture
+def markets(db):
+    """The four markets (US, GB, JP, ID) by code. Modules that need them otherwise (a
+    shipping price, a warm market cache) define their own."""
+    from tests.factories import ensure_markets
+
+    return ensure_markets()
+
+
+@pytest.fixture
 def eager(settings):
     """A checkout's whole pipeline inside the request: Celery tasks run in-process and the
     payment sandbox sends no webhooks of its own."""

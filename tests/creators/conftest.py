@@ -17,7 +17,7 @@ from creators.media import ffmpeg_exe
 from creators.models import Creator
 from marketplace.celery import app as celery_app
 from tests.creators.money_support import make_creator as money_creator
-from tests.factories import ProductFactory, SellerFactory, UserFactory, ensure_markets
+from tests.factories import ProductFactory, SellerFactory, UserFactory
 
 SIZE = "160x284"  # 9:16, tiny
 
@@ -117,11 +117,6 @@ def _eager_celery():
     celery_app.conf.task_eager_propagates = True
     yield
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
-
-
-@pytest.fixture
-def markets(db):
-    return ensure_markets()
 
 
 @pytest.fixture

@@ -10,18 +10,13 @@ from django.utils import timezone
 
 from creators.models import PlanStatus, TargetedPlan
 from tests.creators.money_support import make_creator
-from tests.factories import ProductFactory, SellerFactory, ensure_markets
+from tests.factories import ProductFactory, SellerFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def url(name, seller, *args):
     return reverse(f"seller_plans:{name}", args=[seller.slug, *args])
-
-
-@pytest.fixture
-def markets():
-    return ensure_markets()
 
 
 @pytest.fixture

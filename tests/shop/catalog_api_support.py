@@ -1,21 +1,14 @@
-"""Shared set-up of the shopper's catalog API tests: an API client, the markets, the
-product ids of a page, and the queries a request makes.
+"""Shared set-up of the shopper's catalog API tests: an API client, the product ids of a
+page, and the queries a request makes (``markets`` is tests/conftest.py's).
 
-A module uses the fixtures by binding them: ``markets, api = support.markets, support.api``."""
+A module uses the fixture by binding it: ``api = support.api``."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from tests.factories import ensure_markets
-
 PRODUCTS = "/api/products/"
-
-
-@pytest.fixture
-def markets():
-    return ensure_markets()
 
 
 @pytest.fixture

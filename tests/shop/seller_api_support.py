@@ -5,7 +5,7 @@ another seller's product. A module binds the fixtures it uses, e.g.
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import ProductFactory, SellerFactory, ensure_markets
+from tests.factories import ProductFactory, SellerFactory
 
 LIST = "/api/seller/products/"
 
@@ -20,11 +20,6 @@ def variants(pk: int) -> str:
 
 def variant(pk: int) -> str:
     return f"/api/seller/variants/{pk}/"
-
-
-@pytest.fixture
-def markets():
-    return ensure_markets()
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """Shared set-up of the seller-center tests: a shop (Dewy Lab) with its owner signed in,
 URLs of the seller pages, the product form's POST body, and small images.
 
-A module uses the fixtures by binding them: ``markets, seller, client_for, owner =
-support.markets, support.seller, support.client_for, support.owner``."""
+A module uses the fixtures by binding them: ``seller, client_for, owner = support.seller,
+support.client_for, support.owner`` (``markets`` is tests/conftest.py's)."""
 
 import io
 from pathlib import Path
@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from tests.factories import SellerFactory, ensure_markets
+from tests.factories import SellerFactory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "shopify"
 
@@ -24,11 +24,6 @@ def png(color="blue", size=(300, 200), fmt="PNG") -> bytes:
 
 def url(name, seller, *args):
     return reverse(f"seller:{name}", args=[seller.slug, *args])
-
-
-@pytest.fixture
-def markets():
-    return ensure_markets()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from tests.shop.catalog_api_support import PRODUCTS
 
 pytestmark = pytest.mark.django_db
 
-markets, api = support.markets, support.api
+api = support.api
 
 
 def test_token_auth_with_good_credentials_authenticates_later_requests(api, markets):

@@ -2,14 +2,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from shop.models import CartLine
-from tests.factories import DealFactory, ProductFactory, UserFactory, ensure_markets
+from tests.factories import DealFactory, ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def markets():
-    return ensure_markets()
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from tests.shop.catalog_api_support import PRODUCTS, ids
 
 pytestmark = pytest.mark.django_db
 
-markets, api = support.markets, support.api
+api = support.api
 
 
 def _jpeg() -> bytes:

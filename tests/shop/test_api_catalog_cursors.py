@@ -16,7 +16,7 @@ from tests.shop.catalog_api_support import PRODUCTS, count_queries, ids
 
 pytestmark = pytest.mark.django_db
 
-markets, api = support.markets, support.api
+api = support.api
 
 
 def _walk(api, url: str, *, direction: str = "next") -> tuple[list[list[int]], str | None]:

@@ -15,7 +15,7 @@ from tests.shop.catalog_api_support import PRODUCTS, count_queries
 
 pytestmark = pytest.mark.django_db
 
-markets, api = support.markets, support.api
+api = support.api
 
 
 def test_detail_has_variants_with_live_deal_prices_images_and_seller(api, markets):

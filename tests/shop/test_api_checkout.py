@@ -7,14 +7,9 @@ from rest_framework.test import APIClient
 
 from shop.models import Cart, IdempotencyKey, Order, Payment, SavedAddress, Variant
 from shop.services.cart import cart_add
-from tests.factories import ProductFactory, UserFactory, ensure_markets
+from tests.factories import ProductFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("eager")]
-
-
-@pytest.fixture
-def markets():
-    return ensure_markets()
 
 
 @pytest.fixture

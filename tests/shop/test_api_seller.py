@@ -25,7 +25,7 @@ from tests.shop.seller_api_support import LIST, detail, ids, variant, variants
 
 pytestmark = pytest.mark.django_db
 
-markets, seller = support.markets, support.seller
+seller = support.seller
 api, other = support.api, support.other
 
 

@@ -11,7 +11,7 @@ from tests.shop.seller_api_support import LIST, detail, variants
 
 pytestmark = pytest.mark.django_db
 
-markets, seller = support.markets, support.seller
+seller = support.seller
 api = support.api
 
 

@@ -12,15 +12,9 @@ from tests.factories import (
     ProductFactory,
     SellerFactory,
     UserFactory,
-    ensure_markets,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def markets():
-    return ensure_markets()
 
 
 @pytest.fixture

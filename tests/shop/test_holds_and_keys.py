@@ -20,14 +20,9 @@ from shop.models import (
 )
 from shop.services.checkout import Address, LineRequest, _hold
 from shop.tasks import holds_expire, idempotency_keys_purge
-from tests.factories import DealFactory, ProductFactory, UserFactory, ensure_markets
+from tests.factories import DealFactory, ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def markets():
-    return ensure_markets()
 
 
 @pytest.fixture

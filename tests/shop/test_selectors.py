@@ -11,15 +11,9 @@ from tests.factories import (
     MarketFactory,
     ProductFactory,
     SellerFactory,
-    ensure_markets,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def markets():
-    return ensure_markets()
 
 
 def test_only_active_products_of_the_market_are_listed(markets):

@@ -16,12 +16,7 @@ from tests.shop.seller_center_support import png, url
 
 pytestmark = pytest.mark.django_db
 
-markets, seller, client_for, owner = (
-    support.markets,
-    support.seller,
-    support.client_for,
-    support.owner,
-)
+seller, client_for, owner = support.seller, support.client_for, support.owner
 
 
 def test_anonymous_is_sent_to_log_in(client, seller):

@@ -10,12 +10,7 @@ from tests.shop.seller_center_support import FIXTURES, url
 
 pytestmark = pytest.mark.django_db
 
-markets, seller, client_for, owner = (
-    support.markets,
-    support.seller,
-    support.client_for,
-    support.owner,
-)
+seller, client_for, owner = support.seller, support.client_for, support.owner
 
 
 def test_csv_upload_imports_and_shows_the_summary(owner, seller):

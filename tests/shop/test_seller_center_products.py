@@ -12,12 +12,7 @@ from tests.shop.seller_center_support import product_post, url
 
 pytestmark = pytest.mark.django_db
 
-markets, seller, client_for, owner = (
-    support.markets,
-    support.seller,
-    support.client_for,
-    support.owner,
-)
+seller, client_for, owner = support.seller, support.client_for, support.owner
 
 
 def test_create_a_product_with_variants(owner, seller):
